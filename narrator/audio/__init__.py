@@ -1,0 +1,1 @@
+"""Audio after synthesis: assembling pieces, playback, files, loudness, tags."""
