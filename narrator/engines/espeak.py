@@ -1,0 +1,162 @@
+"""eSpeak NG's Hindi voice, driven in-process through ctypes.
+
+Why this engine: it needs nothing but the `espeakng-loader` wheel (which bundles
+libespeak-ng and its data: no apt, no download) and runs at well under 1% of real
+time, so a fresh install always speaks, tests get real audio instantly, and it is
+the phonemizer Kokoro builds on. It sounds robotic; it is the fallback.
+
+The library keeps global state (one voice, one callback per process), so every
+call holds a module lock and sets its own voice and parameters before speaking.
+A ctypes callback copies the 16-bit samples into a list of NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from typing import ClassVar
+
+import numpy as np
+
+from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
+from narrator.errors import EngineError, InputError
+
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_ESPEAK_RATE, _ESPEAK_VOLUME, _ESPEAK_PITCH, _ESPEAK_RANGE = 1, 2, 3, 4
+_DEFAULT_WPM = 165  # a calm news-reading pace; eSpeak's own default (175) rushes Hindi
+
+# name -> (eSpeak voice+variant, pitch 0-100, description)
+VARIANTS: dict[str, tuple[str, int, str, str]] = {
+    "hi-female": ("hi+f3", 58, "female", "eSpeak NG हिंदी, महिला स्वर (रोबोटिक, तुरंत)"),
+    "hi-male": ("hi+m3", 42, "male", "eSpeak NG हिंदी, पुरुष स्वर (रोबोटिक, तुरंत)"),
+}
+DEFAULT_VOICE = "hi-female"
+
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _Library:
+    """The loaded libespeak-ng: initialised once per process, used under a lock."""
+
+    lock = threading.Lock()
+    _instance: ClassVar[_Library | None] = None
+
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        self.lib.espeak_Initialize.restype = ctypes.c_int
+        self.lib.espeak_Initialize.argtypes = [
+            ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int
+        ]
+        self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        self.lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]
+        data = espeakng_loader.get_data_path().encode()
+        rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
+        if rate <= 0:
+            raise EngineError(f"eSpeak NG failed to initialise from {data.decode()}")
+        self.sample_rate = int(rate)
+        self._pieces: list[np.ndarray] = []
+        # Keep a reference: ctypes callbacks must outlive every call into C.
+        self._callback = _CALLBACK(self._on_audio)
+        self.lib.espeak_SetSynthCallback(self._callback)
+
+    @classmethod
+    def get(cls) -> _Library:
+        with cls.lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def _on_audio(self, wav, count, _events) -> int:
+        if count > 0 and wav:
+            self._pieces.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        return 0  # 0 = continue synthesis
+
+    def speak(self, text: str, voice: str, rate_wpm: int, pitch: int) -> np.ndarray:
+        data = text.encode("utf-8") + b"\0"
+        with self.lock:
+            self._pieces = []
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise EngineError(f"eSpeak NG has no voice {voice!r}")
+            self.lib.espeak_SetParameter(_ESPEAK_RATE, rate_wpm, 0)
+            self.lib.espeak_SetParameter(_ESPEAK_PITCH, pitch, 0)
+            buf = ctypes.create_string_buffer(data)
+            err = self.lib.espeak_Synth(buf, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            if err != 0:
+                raise EngineError(f"eSpeak NG synthesis failed (error {err})")
+            pieces, self._pieces = self._pieces, []
+        if not pieces:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(pieces).astype(np.float32) / 32768.0
+
+
+class EspeakEngine(BaseEngine):
+    """eSpeak NG Hindi, female or male variant, any rate and pitch."""
+
+    name: ClassVar[str] = "espeak"
+    max_chars = 400  # eSpeak has no hard limit; shorter chunks only help streaming
+
+    def __init__(
+        self,
+        voice: str | None = None,
+        device: str = "auto",
+        speed: float = 1.0,
+        pitch: int | None = None,
+        **_: object,
+    ) -> None:
+        self.voice = voice or DEFAULT_VOICE
+        if self.voice not in VARIANTS:
+            raise InputError(
+                f"espeak has no voice {self.voice!r}: choose {', '.join(VARIANTS)}"
+            )
+        self.speed = speed
+        espeak_voice, default_pitch, _, _ = VARIANTS[self.voice]
+        self._espeak_voice = espeak_voice
+        self.pitch = default_pitch if pitch is None else int(pitch)
+        self._lib = _Library.get()
+        self.sample_rate = self._lib.sample_rate
+        self.notices: list[str] = []
+
+    @property
+    def rate_wpm(self) -> int:
+        return max(80, min(450, round(_DEFAULT_WPM * self.speed)))
+
+    @property
+    def cache_key(self) -> str:
+        return f"{super().cache_key}|p{self.pitch}"
+
+    def synthesize(self, text: str) -> np.ndarray:
+        if not text.strip():
+            return np.zeros(0, dtype=np.float32)
+        audio = self._lib.speak(text, self._espeak_voice, self.rate_wpm, self.pitch)
+        return as_float32_mono(audio)
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        return True
+
+    @classmethod
+    def list_voices(cls) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(
+                name=name,
+                engine=cls.name,
+                language="hi",
+                description=desc,
+                gender=gender,
+                licence="GPL-3.0 (engine); audio output unrestricted",
+                commercial=True,
+                ready=True,
+                sample_rate=22050,
+            )
+            for name, (_, _, gender, desc) in VARIANTS.items()
+        ]
