@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # Fixture modules contributed per area (tests/fixtures/*.py).
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.fixtures.coqui_models", "tests.fixtures.export", "tests.fixtures.tui"]
 
 SHARED_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
 

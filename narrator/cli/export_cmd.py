@@ -1,0 +1,118 @@
+"""`narrator export PATH...`: articles to finished episodes, with progress bars.
+
+A thin shell over `narrator.export.export_articles`: the options become its
+arguments, its `Progress` events drive rich progress bars (one per article
+being made and one overall), and its summary becomes a table. The exit code is
+1 when any article failed, so scripts and CI can tell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from narrator.cli.common import add_voice_options
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export articles to audio files with subtitles and chapters",
+        description=(
+            "Export each article to <out>/<slug>.<format> with .srt/.vtt subtitles, "
+            "JSON chapters and a JSON sidecar. Finished episodes are skipped on a rerun."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders, URLs or feeds")
+    parser.add_argument("--format", default="mp3", choices=["mp3", "wav", "flac", "ogg"])
+    parser.add_argument("--out", default="audio_out", type=Path, help="output folder (audio_out/)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--lufs", type=float, default=-16.0, help="loudness target (default -16)")
+    parser.add_argument("--force", action="store_true", help="redo episodes that are up to date")
+    add_voice_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.table import Table
+
+    from narrator.export import EngineSpec, export_articles
+    from narrator.export import Progress as Event
+
+    console = Console(stderr=True)
+    spec = EngineSpec(args.engine, args.voice, args.device, args.speed, args.model)
+    bars = Progress(
+        TextColumn("{task.description}", justify="left"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    overall = bars.add_task("सभी लेख (all articles)", total=None)
+    tasks: dict[int, int] = {}
+    finished = 0
+
+    def label(event: Event) -> str:
+        title = event.title if len(event.title) <= 40 else event.title[:39] + "…"
+        return f"  {title}"
+
+    def on_event(event: Event) -> None:
+        nonlocal finished
+        if event.stage == "queued":
+            bars.update(overall, total=(bars.tasks[overall].total or 0) + 1)
+            return
+        if event.stage in ("start", "chunk", "write"):
+            if event.index not in tasks:
+                tasks[event.index] = bars.add_task(label(event), total=event.total or None)
+            bars.update(tasks[event.index], completed=event.done, total=event.total or None)
+            return
+        # done / skipped / failed
+        finished += 1
+        bars.update(overall, completed=finished)
+        mark = {"done": "✓", "skipped": "↷", "failed": "✗"}.get(event.stage, "")
+        if event.index in tasks:
+            task = tasks[event.index]
+            bars.update(task, description=f"{mark} {label(event).strip()}", completed=event.total)
+            if event.stage != "failed":
+                bars.remove_task(task)
+        if event.stage == "skipped":
+            console.print(f"↷ skipped (up to date): {event.slug}", highlight=False)
+
+    with bars:
+        summary = export_articles(
+            args.paths,
+            out_dir=args.out,
+            fmt=args.format,
+            engine_spec=spec,
+            jobs=args.jobs,
+            lufs=args.lufs,
+            force=args.force,
+            progress=on_event,
+        )
+
+    for failure in summary.failures:
+        name = failure.source or failure.slug
+        console.print(f"[red]✗ {name}: {failure.error}[/red]", highlight=False)
+    table = Table(title=f"narrator export → {summary.out_dir}")
+    for column in ("articles", "made", "skipped", "failures", "audio minutes", "wall time"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(len(summary.results)),
+        str(len(summary.done)),
+        str(len(summary.skipped)),
+        str(len(summary.failures)),
+        f"{summary.audio_minutes:.2f}",
+        f"{summary.wall_s:.1f} s",
+    )
+    Console(file=sys.stdout).print(table)
+    return 0 if summary.ok else 1

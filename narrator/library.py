@@ -1,0 +1,176 @@
+"""The user's article library: a folder of articles, seeded with the samples once.
+
+Why its own module: the TUI, and anyone scripting narrator, wants the same list
+(title, source, date, length, estimated listening time) and the same first-run
+behaviour, without knowing about Textual. One unreadable file must never hide
+the rest, so each file is loaded on its own and its problem is reported beside
+the articles that did load.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from narrator.errors import NarratorError
+from narrator.paths import library_dir, samples_dir
+
+if TYPE_CHECKING:
+    from narrator.articles import Article
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+CHARS_PER_SECOND = 14.0
+"""Hindi news read at a calm pace: about 14 characters (spaces included) a second."""
+
+SEED_MARKER = ".narrator-seeded"
+"""Written once the samples were copied, so samples the user deletes stay deleted."""
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One article as the library lists it.
+
+    article   the loaded article (title, body, source, date, language)
+    path      the file it came from (None for a URL opened from the dialog)
+    chars     length of the body with whitespace runs collapsed
+    listen_s  estimated listening time in seconds at `CHARS_PER_SECOND`
+    """
+
+    article: Article
+    path: Path | None
+    chars: int
+    listen_s: float
+
+    @property
+    def title(self) -> str:
+        title = (getattr(self.article, "title", "") or "").strip()
+        return title or (self.path.stem if self.path else self.source_label)
+
+    @property
+    def source_label(self) -> str:
+        """Where it came from, short: the site for a URL, else the file name."""
+        source = str(getattr(self.article, "source", "") or "")
+        if source.startswith(("http://", "https://")):
+            return urlparse(source).netloc.removeprefix("www.") or source
+        if self.path is not None:
+            return self.path.name
+        return Path(source).name if source else ""
+
+    @property
+    def date_label(self) -> str:
+        """The article's date as YYYY-MM-DD, or "" when it has none."""
+        value = getattr(self.article, "date", None)
+        if isinstance(value, (datetime, date)):
+            return value.strftime("%Y-%m-%d")
+        return str(value or "")[:10]
+
+    @property
+    def key(self) -> str:
+        """Stable identity for the list (path or source)."""
+        return str(self.path) if self.path else str(getattr(self.article, "source", ""))
+
+
+def estimate_listening_s(text: str, chars_per_s: float = CHARS_PER_SECOND) -> float:
+    """Seconds it takes to hear `text` read aloud (spoken text gives the best estimate)."""
+    return len(" ".join(text.split())) / chars_per_s
+
+
+def format_clock(seconds: float) -> str:
+    """`m:ss`, or `h:mm:ss` from an hour on (progress and elapsed/total)."""
+    total = max(0, int(round(seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_listen(seconds: float) -> str:
+    """A rough listening time for a list: `<1 min`, `~4 min`, `~1 h 05 min`."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "<1 min"
+    if minutes < 60:
+        return f"~{minutes} min"
+    return f"~{minutes // 60} h {minutes % 60:02d} min"
+
+
+def format_chars(chars: int) -> str:
+    """`850 chars`, `3.2k chars`."""
+    return f"{chars} chars" if chars < 1000 else f"{chars / 1000:.1f}k chars"
+
+
+def entry_for(article: Article, path: Path | None = None) -> LibraryEntry:
+    """Describe a loaded article for the list."""
+    body = getattr(article, "body", "") or ""
+    chars = len(" ".join(body.split()))
+    return LibraryEntry(article, path, chars, estimate_listening_s(body))
+
+
+def seed_library(folder: Path | None = None) -> Path:
+    """Make sure the library exists; copy the bundled samples into it the first time.
+
+    The samples are copied only once per folder (a marker file remembers it), and
+    never over a file of the same name, so the user's own edits and deletions win.
+    Copies are written to a temp name and renamed, so an interrupted first run
+    leaves no half-written article.
+    """
+    folder = Path(folder) if folder is not None else library_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / SEED_MARKER
+    if marker.exists():
+        return folder
+    source = samples_dir()
+    for sample in sorted(source.glob("*")) if source.is_dir() else []:
+        target = folder / sample.name
+        if not sample.is_file() or target.exists():
+            continue
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".seed-", suffix=sample.suffix)
+        os.close(fd)
+        shutil.copyfile(sample, tmp)
+        os.replace(tmp, target)
+    marker.write_text("samples copied; delete this file to copy them again\n", encoding="utf-8")
+    return folder
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files in `folder` (not hidden, known suffix), sorted by name."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
+
+
+def scan_library(folder: Path) -> tuple[list[LibraryEntry], list[str]]:
+    """Load every article in `folder`: (entries, one line per file that failed).
+
+    Each file is loaded on its own (`narrator.articles.load_article`) so one
+    broken file is reported and the others still appear.
+    """
+    from narrator.articles import load_article
+
+    entries: list[LibraryEntry] = []
+    problems: list[str] = []
+    for path in article_files(Path(folder)):
+        try:
+            entries.append(entry_for(load_article(str(path)), path))
+        except (NarratorError, OSError, UnicodeError) as exc:
+            problems.append(f"{path.name}: {exc}")
+    return entries, problems
+
+
+def open_library(folder: str | os.PathLike[str] | None = None) -> tuple[list[LibraryEntry], list[str]]:
+    """The library the app shows: `folder`, or the user's library seeded on first use."""
+    path = Path(folder) if folder is not None else seed_library()
+    if folder is not None and not path.is_dir():
+        from narrator.errors import InputError
+
+        raise InputError(f"library folder {path} does not exist")
+    return scan_library(path)

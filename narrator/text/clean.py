@@ -1,0 +1,557 @@
+"""Strip what a newsreader would not read aloud from scraped Hindi news.
+
+Scraped articles carry the page around them: "यह भी पढ़ें" / "Read Also" link
+lists, image-credit notes ("चित्र स्रोत नोट: ..."), picture captions, comment
+boxes, share and follow buttons, date stamps, URLs, HTML leftovers, and now and
+then a run of another script glued to a Hindi sentence (machine translation
+residue). The rules here look at the *shape* of a line (a label followed by a
+colon, a short line without a verb-final danda, a line that is nothing but a
+date) rather than at any one site's markup, so they carry over to sites not
+seen before.
+
+The one hard promise: a sentence of the article itself is never dropped. A line
+that ends like a sentence (।, ?, !) is never taken for a caption or a button.
+Everything removed is reported in `CleanResult.removed` so the preview can show it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["CleanResult", "clean", "find_date_stamp", "parse_date"]
+
+
+@dataclass
+class CleanResult:
+    """The cleaned article text and what was taken out of it.
+
+    text     paragraphs separated by a blank line ("\\n\\n"), lines by "\\n"
+    removed  the dropped lines and fragments, in the order they were found
+    """
+
+    text: str
+    removed: list[str] = field(default_factory=list)
+
+
+# --- characters ------------------------------------------------------------
+
+_DEVANAGARI = "\u0900-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF"
+_HAS_DEVANAGARI = re.compile(f"[{_DEVANAGARI}]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u180e\u034f]")
+_JOINER = re.compile("[\u200c\u200d]")
+_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_DOUBLE_QUOTES = re.compile("[“”„‟«»″〝〞＂]")
+_SINGLE_QUOTES = re.compile("[‘’‚‛‹›′]")
+_LATIN_APOSTROPHE = re.compile("(?<=[A-Za-z])[’'](?=[A-Za-z])")
+_RANGE_DASH = re.compile("(?<=\\d) *[‒–―] *(?=\\d)")
+_DASHES = re.compile(" *(?:[‒–―—]|--+) *")
+_HYPHENS = re.compile("[‐‑−]")
+_BULLET = re.compile("^\\s*[•●▪►▶◆■□○◦‣⁃·✓✔➤➜→*]+\\s+")
+_MULTISPACE = re.compile(" {2,}")
+
+_HTML_BLOCK = re.compile(r"<(script|style|noscript|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|p|li|h[1-6])\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+
+# Scripts a Hindi voice cannot read and that do not belong in a Hindi article:
+# other Indic scripts, Arabic, Hebrew, Cyrillic, Thai..., and CJK with its
+# punctuation. Latin stays (names, acronyms: normalization reads them).
+_FOREIGN = (
+    "\u0400-\u052F\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\u0980-\u0DFF"
+    "\u0E00-\u0FFF\u1000-\u109F\u1100-\u11FF\u1780-\u17FF\u2E80-\u2FDF\u3000-\u303F"
+    "\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7AF"
+    "\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\U00020000-\U0002FA1F"
+)
+_FOREIGN_RUN = re.compile(f"[{_FOREIGN}](?:[\\s\\d,.!?;:'\"()\\-]*[{_FOREIGN}])*")
+_FOREIGN_SENTENCE_END = re.compile("[。！？．]")
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
+_PIPE_DANDA = re.compile(f"(?<=[{_DEVANAGARI}])\\s*\\|(?=\\s|$)")
+_SPACE_BEFORE_PUNCT = re.compile("\\s+([।॥,?!;:)])")
+_TERMINAL = "।॥?!.…"
+
+
+# --- line rules ------------------------------------------------------------
+
+def _alternatives(words: str) -> str:
+    return "|".join(sorted((w.strip() for w in words.split(";") if w.strip()), key=len, reverse=True))
+
+
+_SEP = "\\s*[:：|\\-–—»>]"
+_END = "\\s*[:：.!|»>\\-–—]*\\s*$"
+
+_READ_ALSO = _alternatives(
+    "read also; also read; read more; more from; must read; recommended; recommended for you;"
+    "related; related news; related stories; related articles; related posts; related topics;"
+    "related videos; related links; you may also like; you might also like; also watch;"
+    "यह भी पढ़ें; ये भी पढ़ें; इसे भी पढ़ें; यह भी पढ़े; ये भी पढ़े; इन्हें भी पढ़ें; और पढ़ें;"
+    "और भी पढ़ें; ज़रूर पढ़ें; जरूर पढ़ें; संबंधित खबरें; संबंधित ख़बरें; संबंधित खबर;"
+    "संबंधित लेख; संबंधित समाचार; सम्बंधित खबरें; सम्बंधित ख़बरें; सम्बन्धित खबरें;"
+    "यह भी देखें; ये भी देखें; यह भी देखिए; ये भी देखिए; वीडियो भी देखें; टॉप स्टोरीज;"
+    "लेटेस्ट न्यूज; लेटेस्ट न्यूज़; ताज़ा खबरें; ताजा खबरें; more stories; top stories;"
+    "latest news; trending; trending now; ट्रेंडिंग"
+)
+_READ_ALSO_LINE = re.compile(f"^(?:{_READ_ALSO})(?:{_END}|{_SEP}\\s*\\S)", re.I)
+_READ_ALSO_ALONE = re.compile(f"^(?:{_READ_ALSO}){_END}", re.I)
+
+_COMMENTS = _alternatives(
+    "discussion; discussions; join the conversation; join the discussion; comments; comment;"
+    "leave a comment; leave a reply; post a comment; add a comment; write a comment;"
+    "show comments; view comments; load more comments; be the first to comment;"
+    "sign in to comment; log in to comment; टिप्पणी करें; टिप्पणी लिखें; टिप्पणियाँ;"
+    "टिप्पणियां; टिप्पणी; कमेंट करें; कमेंट लिखें; कमेंट्स; कमेंट; अपनी राय दें;"
+    "अपनी राय लिखें; अपनी प्रतिक्रिया दें; प्रतिक्रिया दें; चर्चा में शामिल हों"
+)
+_COMMENT_LINE = re.compile(f"^(?:\\d+\\s+)?(?:{_COMMENTS})(?:\\s*\\(\\d+\\))?{_END}", re.I)
+
+_CHROME = _alternatives(
+    "advertisement; advertisment; sponsored; ad; विज्ञापन; स्पॉन्सर्ड; "
+    "story continues below advertisement; scroll to continue; continue reading;"
+    "आगे पढ़ें; आगे की खबर; खबर जारी है; नीचे पढ़ें; listen to this article; इस खबर को सुनें;"
+    "audio; ऑडियो सुनें; play; back to top"
+)
+_CHROME_LINE = re.compile(f"^(?:{_CHROME}){_END}", re.I)
+_TAGS_LINE = re.compile(f"^(?:tags|tag|topics|keywords|टैग्स|टैग|विषय|कीवर्ड्स|श्रेणी|category){_SEP}", re.I)
+_READING_TIME = re.compile(
+    r"^(?:\d+\s*(?:min|mins|minutes?|मिनट)\s*(?:read|में पढ़ें|की रीडिंग)|पढ़ने का समय\s*[:：]?.*|reading time\s*[:：].*)\s*$",
+    re.I,
+)
+_AGO = re.compile(
+    r"^(?:updated\s*|अपडेटेड\s*)?\d+\s*(?:seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|सेकंड|मिनट|घंटे|घंटा|दिन|हफ्ते|सप्ताह)\s*(?:ago|पहले)\s*$",
+    re.I,
+)
+
+_STAMP_LABEL = _alternatives(
+    "updated; last updated; updated on; updated at; published; first published; published on;"
+    "published at; published by; posted; posted on; posted by; modified; last modified;"
+    "edited by; written by; reported by; curated by; authored by; compiled by; author;"
+    "अपडेटेड; अपडेट; अपडेट किया गया; लास्ट अपडेट; प्रकाशित; प्रकाशित तिथि; प्रकाशन तिथि;"
+    "प्रकाशन; पब्लिश्ड; पब्लिश; अद्यतन; संशोधित; लेखक; लेखिका; रिपोर्ट; रिपोर्टर;"
+    "संवाददाता; एडिटेड बाय; एडिटर; संपादक; संपादन; द्वारा; लिखा गया"
+)
+_STAMP_LABEL_SEP = re.compile(f"(?:^|[|,•·]\\s*)(?:{_STAMP_LABEL})\\s*(?:on|at|by)?\\s*[:：|]", re.I)
+_STAMP_LABEL_DATE = re.compile(
+    f"^(?:{_STAMP_LABEL})\\s+(?:on\\s+|at\\s+)?(?=\\d|[{_DEVANAGARI}A-Za-z]+\\s+\\d)", re.I
+)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}\s*$")
+
+_CREDIT_WORD = _alternatives(
+    "चित्र; छवि; फोटो; फ़ोटो; तस्वीर; तस्वीरें; इमेज; image; images; photo; photos; picture;"
+    "pic; pics; img; photograph; video; वीडियो; फोटो/वीडियो; graphic; ग्राफिक"
+)
+_CREDIT_TAIL = _alternatives(
+    "स्रोत; साभार; क्रेडिट; सौजन्य; सोर्स; source; credit; credits; courtesy; by"
+)
+_CREDIT_LINE = re.compile(
+    f"^\\(?\\s*(?:{_CREDIT_WORD})\\s*(?:(?:{_CREDIT_TAIL})\\s*)?(?:नोट|note)?\\s*[:：|–—-]", re.I
+)
+_SOURCE_LINE = re.compile(
+    "^\\(?\\s*(?:स्रोत|सोर्स|source|sources|साभार|courtesy|credit|credits|इनपुट|input|inputs)\\s*[:：-]",
+    re.I,
+)
+_CREDIT_PHRASE = re.compile(
+    "getty images|shutterstock|istock|pti photo|ani photo|file photo|file pic|फाइल फोटो|फ़ाइल फ़ोटो|"
+    "फाइल फ़ोटो|फ़ाइल फोटो|फाइल तस्वीर|प्रतीकात्मक (?:तस्वीर|फोटो|फ़ोटो|चित्र|इमेज|छवि)|"
+    "सांकेतिक (?:तस्वीर|फोटो|फ़ोटो|चित्र|इमेज)|representative (?:image|photo|picture|pic)|"
+    "symbolic (?:image|photo|picture)|ai (?:द्वारा )?(?:उत्पन्न|निर्मित|जनित)|ai[- ]generated|"
+    "generated by ai|midjourney",
+    re.I,
+)
+_INLINE_CREDIT = re.compile(
+    "\\(\\s*(?:(?:" + _CREDIT_PHRASE.pattern + ")[^()]{0,40}|(?:" + _CREDIT_WORD + ")\\s*(?:(?:"
+    + _CREDIT_TAIL + ")\\s*)?[:：-][^()]{0,50}|(?:" + _CREDIT_WORD + "))\\s*\\)",
+    re.I,
+)
+_GALLERY_INDEX = re.compile(r"\(\s*\d{1,2}\s*\)")
+_SLIDE_COUNTER = re.compile(r"^(?:(?:image|photo|slide|तस्वीर|फोटो)\s*)?\d{1,2}\s*(?:/|of|में से)\s*\d{1,2}$", re.I)
+
+_SHARE_EN = re.compile(
+    r"\b(?:share|shares|tweet|follow|subscribe|click here|download|sign up|newsletter|whatsapp|"
+    r"facebook|twitter|telegram|linkedin|instagram|youtube|google news|email|e-mail|print|"
+    r"copy link|bookmark|like us|join us|notifications?)\b",
+    re.I,
+)
+_SHARE_HI = re.compile(
+    "शेयर (?:करें|कीजिए|करे)|फॉलो (?:करें|कीजिए|करे)|फ़ॉलो (?:करें|कीजिए|करे)|"
+    "सब्सक्राइब (?:करें|कीजिए|करे)|क्लिक (?:करें|कीजिए)|डाउनलोड (?:करें|कीजिए)|"
+    "लाइक (?:करें|कीजिए)|कॉपी (?:करें|कीजिए)|ज्वाइन (?:करें|कीजिए)|जॉइन (?:करें|कीजिए)|"
+    "जुड़ें|जुड़िए|जुड़े रहें|हमें फॉलो|हमें फ़ॉलो|गूगल न्यूज़|गूगल न्यूज|व्हाट्सएप चैनल|"
+    "नोटिफिकेशन (?:पाएं|पाने)|न्यूज़लेटर"
+)
+_PLATFORMS = frozenset(
+    "facebook twitter x whatsapp telegram linkedin instagram youtube email e-mail print copy "
+    "link share reddit pinterest koo threads फेसबुक ट्विटर व्हाट्सएप टेलीग्राम इंस्टाग्राम यूट्यूब "
+    "ईमेल प्रिंट शेयर".split()
+)
+
+# --- dates -----------------------------------------------------------------
+
+_MONTHS = {
+    "जनवरी": 1, "फरवरी": 2, "फ़रवरी": 2, "मार्च": 3, "अप्रैल": 4, "अप्रेल": 4, "मई": 5,
+    "जून": 6, "जुलाई": 7, "अगस्त": 8, "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10,
+    "अक्तूबर": 10, "नवंबर": 11, "नवम्बर": 11, "दिसंबर": 12, "दिसम्बर": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_NAMES = _alternatives(";".join(_MONTHS))
+_WEEKDAYS = (
+    "सोमवार मंगलवार बुधवार गुरुवार बृहस्पतिवार शुक्रवार शनिवार रविवार monday tuesday wednesday "
+    "thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
+).split()
+_DEV_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_DATE_DMY = re.compile(f"(\\d{{1,2}})(?:st|nd|rd|th)?\\s*[ ,.-]?\\s*({_MONTH_NAMES})\\.?,?\\s*(\\d{{4}})", re.I)
+_DATE_MDY = re.compile(f"({_MONTH_NAMES})\\.?\\s+(\\d{{1,2}})(?:st|nd|rd|th)?,?\\s+(\\d{{4}})", re.I)
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
+_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?(?!\d)", re.I)
+_DATE_TOKENS = re.compile(
+    f"{_MONTH_NAMES}|{'|'.join(_WEEKDAYS)}|\\b(?:am|pm|ist|gmt|utc|hrs|a\\.m|p\\.m)\\b|बजे|तारीख|"
+    "दिनांक|समय|अपराह्न|पूर्वाह्न|सुबह|शाम|दोपहर|रात|\\d+(?:st|nd|rd|th)?|[\\s,./:|()\\-–—+]",
+    re.I,
+)
+
+
+def parse_date(text: str) -> datetime | None:
+    """The first calendar date written in `text` (with its time when one follows)."""
+    text = text.translate(_DEV_DIGITS)
+    found: list[tuple[int, datetime]] = []
+    for pattern, order in ((_DATE_ISO, "ymd"), (_DATE_DMY, "dmy"), (_DATE_MDY, "mdy"), (_DATE_NUMERIC, "dmy")):
+        for m in pattern.finditer(text):
+            parts = dict(zip(order, m.groups(), strict=True))
+            month = parts["m"]
+            month_num = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
+            try:
+                date = datetime(int(parts["y"]), month_num or 0, int(parts["d"]))
+            except (TypeError, ValueError):
+                continue
+            time = _TIME.search(text, m.end(), m.end() + 25)
+            if time:
+                hour, minute = int(time.group(1)), int(time.group(2))
+                suffix = (time.group(3) or "").lower().replace(".", "")
+                if suffix == "pm" and hour < 12:
+                    hour += 12
+                elif suffix == "am" and hour == 12:
+                    hour = 0
+                if hour < 24 and minute < 60:
+                    date = date.replace(hour=hour, minute=minute)
+            found.append((m.start(), date))
+            break
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is nothing but a date and/or time ("15 अक्टूबर 2024, 10:30 IST")."""
+    if len(line) > 80 or not re.search(r"\d|[०-९]", line):
+        return False
+    digits = line.translate(_DEV_DIGITS)
+    has_date = bool(
+        _DATE_DMY.search(digits)
+        or _DATE_MDY.search(digits)
+        or _DATE_ISO.search(digits)
+        or _DATE_NUMERIC.search(digits)
+        or _TIME.search(digits)
+    )
+    return has_date and not _DATE_TOKENS.sub("", digits).strip()
+
+
+def _is_stamp_line(line: str) -> bool:
+    """A publication stamp or byline: "प्रकाशित: 15 अक्टूबर 2024, 10:30 IST"."""
+    if len(line) > 160 or line.rstrip().endswith("।"):
+        return False
+    if _STAMP_LABEL_SEP.search(line):
+        return True
+    label = _STAMP_LABEL_DATE.match(line)
+    if label:
+        rest = line[label.end() :]
+        if _is_date_line(rest) or _AGO.match(rest):
+            return True
+    return bool(_BYLINE.match(line)) or _is_date_line(line) or bool(_AGO.match(line))
+
+
+def find_date_stamp(text: str) -> datetime | None:
+    """The publication date from a stamp line of the article, if it has one.
+
+    Only stamp lines count ("Updated: ...", "प्रकाशित: ...", a line that is just
+    a date): a date inside a sentence is news, not the publication date.
+    """
+    for line in text.splitlines():
+        line = line.strip()
+        if line and _is_stamp_line(line):
+            date = parse_date(line)
+            if date is not None:
+                return date
+    return None
+
+
+# --- the cleaner -----------------------------------------------------------
+
+
+def clean(text: str) -> CleanResult:
+    """Remove boilerplate and normalize characters; keep every article sentence.
+
+    Returns the cleaned text (paragraphs joined by a blank line) and the list
+    of what was removed.
+    """
+    removed: list[str] = []
+    text = _strip_html(text, removed)
+    text = _normalize_characters(text)
+    lines = [line.strip() for line in text.split("\n")]
+    lines = _drop_boilerplate(lines, removed)
+    lines = [_clean_inline(line, removed) for line in lines]
+    lines = _unwrap_hard_wrapped(lines)
+    return CleanResult(_assemble(lines), removed)
+
+
+def _strip_html(text: str, removed: list[str]) -> str:
+    """HTML left in scraped text: scripts and styles go, tags become line breaks or nothing."""
+    if "<" in text:
+        for m in _HTML_BLOCK.finditer(text):
+            removed.append(m.group()[:200])
+        text = _HTML_BLOCK.sub("\n", text)
+        text = _HTML_COMMENT.sub("", text)
+        text = _HTML_BREAK.sub("\n", text)
+        text = _HTML_TAG.sub("", text)
+    if "&" in text:
+        text = _HTML_ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return text
+
+
+def _normalize_characters(text: str) -> str:
+    text = text.replace("\r\n", "\n")
+    text = re.sub("[\r\u2028\u2029\x0b\x0c\x85]", "\n", text)
+    text = unicodedata.normalize("NFC", text)
+    # fullwidth ASCII (ＧＰＵ, １２３) to ASCII; fullwidth CJK punctuation stays foreign
+    text = re.sub("[\uff01-\uff5e]", lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _INVISIBLE.sub("", text)
+    text = _JOINER.sub(_keep_joiner, text)
+    text = _SPACES.sub(" ", text)
+    text = _CONTROL.sub("", text)
+    text = _LATIN_APOSTROPHE.sub("'", text)
+    text = _DOUBLE_QUOTES.sub('"', text)
+    text = _SINGLE_QUOTES.sub('"', text)
+    text = _HYPHENS.sub("-", text)
+    text = _RANGE_DASH.sub("-", text)
+    text = _DASHES.sub(_dash, text)
+    return text
+
+
+def _keep_joiner(m: re.Match[str]) -> str:
+    """ZWJ/ZWNJ shape Devanagari conjuncts (क्‍ष): keep them inside a word only."""
+    s, i = m.string, m.start()
+    before = s[i - 1] if i > 0 else ""
+    after = s[i + 1] if i + 1 < len(s) else ""
+    inside = _HAS_DEVANAGARI.match(before) and _HAS_DEVANAGARI.match(after)
+    return m.group() if inside else ""
+
+
+def _dash(m: re.Match[str]) -> str:
+    """A dash between words is a pause: "सेक्टर्स—जैसे"; spaced or not, write it one way."""
+    spaced = m.group() != m.group().strip()
+    return " — " if spaced else "—"
+
+
+def _key(line: str) -> str:
+    return line.strip().strip("#*>•|").strip()
+
+
+def _is_sentence(line: str) -> bool:
+    """Ends like a sentence of prose: such a line is never a caption or a button."""
+    return line.rstrip("\"')]").endswith(tuple("।॥?!"))
+
+
+def _line_rule(line: str, first: bool) -> str | None:
+    """Which boilerplate rule a whole line falls under, if any."""
+    key = _key(line)
+    if not key:
+        return None
+    words = len(key.split())
+    if _READ_ALSO_LINE.match(key):
+        return "read-also-alone" if _READ_ALSO_ALONE.match(key) else "read-also"
+    if _COMMENT_LINE.match(key):
+        return "comments"
+    if _CHROME_LINE.match(key) or _TAGS_LINE.match(key) or _READING_TIME.match(key):
+        return "chrome"
+    if len(key) <= 200 and (_CREDIT_LINE.match(key) or (_SOURCE_LINE.match(key) and len(key) <= 100)):
+        return "credit"
+    if _is_stamp_line(key):
+        return "stamp"
+    if _is_sentence(key):
+        return None
+    if len(key) <= 90 and _CREDIT_PHRASE.search(key):
+        return "credit"
+    if _SLIDE_COUNTER.match(key):
+        return "caption"
+    if words <= 12 and len(key) <= 100:
+        if not _HAS_DEVANAGARI.search(key) and _SHARE_EN.search(key):
+            return "share"
+        if _HAS_DEVANAGARI.search(key) and _SHARE_HI.search(key):
+            return "share"
+        tokens = {t.strip(".,|:/-•·").lower() for t in key.split()} - {""}
+        if tokens and tokens <= _PLATFORMS:
+            return "share"
+    if not first and words <= 12 and len(key) <= 80 and _GALLERY_INDEX.search(key):
+        return "caption"
+    return None
+
+
+def _drop_boilerplate(lines: list[str], removed: list[str]) -> list[str]:
+    """Drop whole boilerplate lines (blank lines stay, to keep paragraph breaks)."""
+    kinds: list[str | None] = []
+    first_content = next((i for i, line in enumerate(lines) if line), -1)
+    for i, line in enumerate(lines):
+        kinds.append(_line_rule(line, i == first_content) if line else None)
+
+    content = [i for i, line in enumerate(lines) if line]
+    total = sum(len(line) for line in lines) or 1
+    drop = [kind is not None for kind in kinds]
+
+    # A picture caption sits right beside its credit note: a short line that
+    # does not end like a sentence, with at most one blank line between.
+    for n, i in enumerate(content):
+        if kinds[i] != "credit":
+            continue
+        for m in (n - 1, n + 1):
+            if 0 <= m < len(content):
+                j = content[m]
+                if (
+                    abs(j - i) <= 2
+                    and j != first_content
+                    and not drop[j]
+                    and not _is_sentence(lines[j])
+                    and len(lines[j]) <= 80
+                    and len(lines[j].split()) <= 12
+                ):
+                    drop[j] = True
+                    kinds[j] = "caption"
+
+    # Tail markers: after "Read Also" / "Related" the page lists other stories,
+    # after "Comments" / "Join the conversation" come readers' comments.
+    for n, i in enumerate(content):
+        if kinds[i] not in ("read-also-alone", "comments"):
+            continue
+        following = content[n + 1 :]
+        position = sum(len(line) for line in lines[:i]) / total
+        if kinds[i] == "comments" and position > 0.6:
+            for j in following:
+                drop[j] = True
+            break
+        if all(drop[j] or (len(lines[j]) <= 150) for j in following):
+            for j in following:
+                drop[j] = True
+            break
+        # an inline "यह भी पढ़ें" box: the link lines right under it, up to a blank line
+        k = i + 1
+        while k < len(lines) and lines[k] and not _is_sentence(lines[k]) and len(lines[k]) <= 150:
+            drop[k] = True
+            k += 1
+
+    kept = []
+    for line, dropped in zip(lines, drop, strict=True):
+        if dropped and line:
+            removed.append(line)
+        else:
+            kept.append(line)
+    return kept
+
+
+def _clean_inline(line: str, removed: list[str]) -> str:
+    """Within a kept line: URLs, emails, credit parentheses, stray scripts, spacing."""
+    if not line:
+        return line
+    line = _BULLET.sub("", line)
+    for pattern in (_URL, _EMAIL, _INLINE_CREDIT):
+        for m in pattern.finditer(line):
+            removed.append(m.group())
+        line = pattern.sub(" ", line)
+    line = _EMPTY_BRACKETS.sub(" ", line)
+    line = _remove_foreign(line, removed)
+    line = _PIPE_DANDA.sub("।", line)
+    line = _MULTISPACE.sub(" ", line).strip()
+    line = _SPACE_BEFORE_PUNCT.sub(r"\1", line)
+    if line and not any(ch.isalnum() for ch in line):
+        removed.append(line)  # only punctuation left once the noise went
+        return ""
+    return line
+
+
+def _remove_foreign(line: str, removed: list[str]) -> str:
+    """Drop runs of another script; a Hindi sentence they ended gets its danda back."""
+    if not re.search(f"[{_FOREIGN}]", line):
+        return line
+    out = []
+    last = 0
+    for m in _FOREIGN_RUN.finditer(line):
+        removed.append(m.group())
+        head = line[last : m.start()]
+        tail_start = m.end()
+        # eat CJK sentence punctuation or a plain full stop right after the run
+        ends_sentence = bool(_FOREIGN_SENTENCE_END.search(m.group()[-1:]))
+        rest = line[tail_start:]
+        stop = re.match(r"\s*[。！？．.!?।]", rest)
+        if stop:
+            ends_sentence = True
+            tail_start += stop.end()
+        at_end = not line[tail_start:].strip()
+        out.append(head)
+        if (ends_sentence or at_end) and _HAS_DEVANAGARI.search(head):
+            stripped = "".join(out).rstrip()
+            if stripped and stripped[-1] not in _TERMINAL:
+                out = [stripped, "।", " "]
+        else:
+            out.append(" ")
+        last = tail_start
+    out.append(line[last:])
+    return "".join(out)
+
+
+def _unwrap_hard_wrapped(lines: list[str]) -> list[str]:
+    """Join paragraphs that were hard-wrapped at a fixed width (e-mail, .md files).
+
+    Wrapped lines are all about as long as the widest one, and most of them
+    end mid-sentence; headings and one-paragraph-per-line text do not look so.
+    """
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if len(block) >= 3:
+            width = max(len(line) for line in block)
+            body = block[:-1]
+            open_ends = sum(1 for line in body if not line.endswith(tuple(_TERMINAL)))
+            if (
+                40 <= width <= 100
+                and all(len(line) >= 0.7 * width for line in body)
+                and open_ends * 2 >= len(body)
+            ):
+                out.append(" ".join(block))
+                block.clear()
+                return
+        out.extend(block)
+        block.clear()
+
+    for line in lines:
+        if line:
+            block.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return out
+
+
+def _assemble(lines: list[str]) -> str:
+    """Lines back to text: at most one blank line between paragraphs, none at the ends."""
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n ")

@@ -1,0 +1,1 @@
+"""Modal screens: help, open, export and the voice dialog."""

@@ -1,0 +1,73 @@
+"""The export dialog: the format and the folder for the open article's audio.
+
+Only the choice is made here; the export itself runs in a worker with its
+progress on the transport line, so the app stays responsive while it renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+FORMATS = ("mp3", "wav", "flac", "ogg")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the user asked for: `fmt` (one of FORMATS) into folder `out_dir`."""
+
+    fmt: str
+    out_dir: Path
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Returns an ExportRequest, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, out_dir: Path, fmt: str = "mp3") -> None:
+        super().__init__()
+        self.article_title = title
+        self.out_dir = out_dir
+        self.fmt = fmt if fmt in FORMATS else FORMATS[0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Static("निर्यात · Export audio", classes="dialog-title")
+            yield Static(self.article_title, id="export-article", markup=False)
+            with RadioSet(id="export-format"):
+                for fmt in FORMATS:
+                    yield RadioButton(fmt.upper(), value=fmt == self.fmt, name=fmt)
+            yield Input(str(self.out_dir), id="export-dir")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", id="export-go", variant="primary", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
+
+    def chosen_format(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else self.fmt
+
+    def _request(self) -> ExportRequest | None:
+        folder = self.query_one("#export-dir", Input).value.strip()
+        if not folder:
+            self.notify("choose a folder to export to", severity="warning")
+            return None
+        return ExportRequest(self.chosen_format(), Path(folder).expanduser())
+
+    @on(Input.Submitted, "#export-dir")
+    @on(Button.Pressed, "#export-go")
+    def _go(self) -> None:
+        request = self._request()
+        if request is not None:
+            self.dismiss(request)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,360 @@
+"""The app's model: the open article, the voice, the loaded engine and the narrator.
+
+Why a plain class and not more code in the App: everything slow (loading an
+article or a URL, loading a voice, synthesis, export) is a method here that a
+thread worker calls, and everything it has to tell the screen is a message from
+`narrator.tui.messages` handed to `post` (the App's thread-safe `post_message`).
+So the App stays a thin composition, and this class reads top to bottom as the
+data path: article → script → engine → narrator → sink.
+
+The quick controls (pause, stop, skip) are called on the UI thread; they only
+flip flags in the streaming narrator, so they return at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+
+from narrator.engines.base import BaseEngine
+from narrator.engines.registry import EngineChoice, resolve_engine
+from narrator.errors import DeviceError, NarratorError
+from narrator.library import LibraryEntry, entry_for, open_library
+from narrator.tui.messages import (
+    ArticlePrepared,
+    ArticleUnreadable,
+    EngineLoading,
+    ExportFailed,
+    ExportFinished,
+    ExportProgress,
+    LibraryLoaded,
+    NoSoundDevice,
+    Notice,
+    PlaybackStarted,
+    Problem,
+    from_stream_event,
+)
+from narrator.tui.voice_settings import VoiceSettings
+
+EngineFactory = Callable[[VoiceSettings, str], EngineChoice]
+"""(settings, purpose "live" | "export") -> a loaded engine and notices."""
+
+SinkFactory = Callable[[int], Any]
+"""sample rate -> an audio sink (narrator.audio.playback.Sink); DeviceError if none."""
+
+
+def default_engine_factory(settings: VoiceSettings, purpose: str) -> EngineChoice:
+    """The registry's choice, exactly as `narrator speak --engine … --voice …` makes it."""
+    return resolve_engine(
+        settings.engine, voice=settings.voice, speed=settings.speed, purpose=purpose
+    )
+
+
+def default_sink_factory(sample_rate: int) -> Any:
+    from narrator.audio.playback import open_sink
+
+    return open_sink(sample_rate)
+
+
+class Session:
+    """State shared by the app's workers; see the module docstring for the threading."""
+
+    def __init__(
+        self,
+        post: Callable[[Message], object],
+        *,
+        settings: VoiceSettings | None = None,
+        engine_factory: EngineFactory = default_engine_factory,
+        sink_factory: SinkFactory = default_sink_factory,
+        cache: Any | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        self.post = post
+        self.settings = settings or VoiceSettings()
+        self.engine_factory = engine_factory
+        self.sink_factory = sink_factory
+        self._cache = cache
+        self._use_cache = use_cache
+        self.entry: LibraryEntry | None = None
+        self.script: Any | None = None  # the preview's script (default chunking)
+        self.play_script: Any | None = None  # the script the narrator speaks
+        self.narrator: Any | None = None
+        self.sink: Any | None = None
+        self.current_sentence: int | None = None
+        self._engine: BaseEngine | None = None
+        self._engine_key: tuple[VoiceSettings, str] | None = None
+        self._lock = threading.RLock()
+        self._generation = 0
+
+    # -- library and articles (worker threads) ---------------------------------------------
+
+    def load_library(self, folder: str | Path | None) -> None:
+        """Scan (and on first use seed) the library; posts LibraryLoaded or Problem."""
+        try:
+            entries, problems = open_library(folder)
+        except NarratorError as exc:
+            self.post(Problem(str(exc), title="library"))
+            entries, problems = [], []
+        self.post(LibraryLoaded(entries, problems))
+
+    def prepare(self, entry: LibraryEntry) -> None:
+        """Turn a listed article into its script for the preview."""
+        try:
+            script = self._prepare_script(entry, fits=None)
+        except NarratorError as exc:
+            self.post(ArticleUnreadable(entry.title, str(exc)))
+            return
+        with self._lock:
+            self.entry, self.script = entry, script
+        self.post(ArticlePrepared(entry, script))
+
+    def open_source(self, source: str) -> None:
+        """Load a file or URL from the open dialog, then prepare it."""
+        from narrator.articles import load_article
+
+        try:
+            article = load_article(source)
+        except (NarratorError, OSError) as exc:
+            self.post(ArticleUnreadable(source, str(exc)))
+            return
+        path = Path(source) if not source.startswith(("http://", "https://")) else None
+        self.prepare(entry_for(article, path))
+
+    @staticmethod
+    def _prepare_script(entry: LibraryEntry, fits: Callable[[str], bool] | None) -> Any:
+        from narrator.text import prepare
+
+        article = entry.article
+        return prepare(article.body, title=article.title or "", fits=fits)
+
+    # -- the engine ----------------------------------------------------------------------
+
+    def engine_for(self, purpose: str = "live") -> BaseEngine:
+        """The engine for the current settings, loaded once and reused (worker thread)."""
+        key = (self.settings, purpose)
+        with self._lock:
+            if self._engine is not None and self._engine_key == key:
+                return self._engine
+        self.post(EngineLoading(self.settings.label))
+        choice = self.engine_factory(self.settings, purpose)
+        for notice in choice.notices:
+            self.post(Notice(notice))
+        with self._lock:
+            old, self._engine, self._engine_key = self._engine, choice.engine, key
+        if old is not None and old is not choice.engine:
+            old.close()
+        return choice.engine
+
+    def engine_label(self, engine: BaseEngine) -> str:
+        voice = getattr(engine, "voice", "") or "default"
+        return f"{engine.name} · {voice} · {self.settings.speed:.1f}×"
+
+    @property
+    def cache(self) -> Any | None:
+        if self._use_cache and self._cache is None:
+            from narrator.cache import ChunkCache
+
+            self._cache = ChunkCache()
+        return self._cache
+
+    # -- playback ------------------------------------------------------------------------
+
+    @property
+    def playing(self) -> bool:
+        """True while a narrator exists and has not stopped, finished or failed."""
+        narrator = self.narrator
+        return narrator is not None and str(getattr(narrator, "state", "")) not in (
+            "stopped",
+            "finished",
+            "failed",
+            "idle",
+        )
+
+    def play(
+        self, is_cancelled: Callable[[], bool] = lambda: False, start_sentence: int | None = None
+    ) -> None:
+        """Load the voice, open the sound device and start narrating (worker thread).
+
+        `start_sentence` resumes where the listener was (after a voice change).
+
+        Posts PlaybackStarted, or NoSoundDevice / Problem. The narrator runs on
+        its own threads; its events come back through `_on_event`.
+        """
+        from narrator.stream import StreamingNarrator
+
+        entry = self.entry
+        if entry is None:
+            self.post(Problem("open an article first (Enter on the list, or o)"))
+            return
+        self.stop()
+        try:
+            engine = self.engine_for("live")
+            if is_cancelled():
+                return
+            script = self._prepare_script(entry, fits=engine.fits)
+            sink = self.sink_factory(engine.sample_rate)
+        except DeviceError as exc:
+            self.post(NoSoundDevice(str(exc)))
+            return
+        except NarratorError as exc:
+            self.post(Problem(str(exc)))
+            return
+        if is_cancelled():
+            sink.close()
+            return
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            self.play_script, self.sink, self.current_sentence = script, sink, None
+            self.narrator = StreamingNarrator(
+                engine,
+                script,
+                sink,
+                cache=self.cache,
+                on_event=lambda event: self._on_event(generation, event),
+            )
+        self.post(PlaybackStarted(script, self.engine_label(engine)))
+        self.narrator.start()
+        if start_sentence:
+            self.narrator.seek_sentence(start_sentence)
+
+    def _on_event(self, generation: int, event: Any) -> None:
+        """Forward one narrator event to the app, unless it is from a stopped narrator."""
+        if generation != self._generation:
+            return
+        chunk = getattr(event, "chunk", None)
+        if type(event).__name__ == "ChunkStarted" and chunk is not None:
+            self.current_sentence = chunk.sentence
+        message = from_stream_event(event)
+        if message is not None:
+            self.post(message)
+
+    def toggle_pause(self) -> None:
+        if self.narrator is not None:
+            self.narrator.toggle_pause()
+
+    def stop(self, wait: float | None = None) -> None:
+        """Stop at once: silence the sink now, end the narrator's threads in the background.
+
+        The narrator's own `stop()` joins its producer, which may be inside one
+        engine call (seconds, for a neural voice); that wait happens on a helper
+        thread so the UI never blocks. Events from the stopped narrator are
+        dropped (the generation moved on). `wait` seconds: join the helper (exit).
+        """
+        with self._lock:
+            narrator, self.narrator = self.narrator, None
+            sink, self.sink = self.sink, None
+            self._generation += 1
+        if sink is not None:
+            sink.stop()
+
+        def finish() -> None:
+            if narrator is not None:
+                narrator.stop()
+            if sink is not None:
+                sink.close()
+
+        if narrator is None:
+            finish()
+            return
+        helper = threading.Thread(target=finish, name="narrator-stop", daemon=True)
+        helper.start()
+        if wait:
+            helper.join(wait)
+
+    def next_sentence(self) -> None:
+        if self.narrator is not None:
+            self.narrator.next_sentence()
+
+    def previous_sentence(self) -> None:
+        if self.narrator is not None:
+            self.narrator.previous_sentence()
+
+    def seek_paragraph(self, delta: int) -> None:
+        """Jump to the first sentence of the next (+1) or previous (-1) paragraph.
+
+        Going back from the middle of a paragraph goes to its start first, as
+        a media player's "previous" does.
+        """
+        script, narrator, current = self.play_script, self.narrator, self.current_sentence
+        if narrator is None or script is None or not script.sentences:
+            return
+        current = current or 0
+        paragraph = script.sentences[current].paragraph
+        starts = [
+            i
+            for i, s in enumerate(script.sentences)
+            if i == 0 or script.sentences[i - 1].paragraph != s.paragraph
+        ]
+        if delta > 0:
+            later = [i for i in starts if script.sentences[i].paragraph > paragraph]
+            if later:
+                narrator.seek_sentence(later[0])
+            return
+        own = max(i for i in starts if i <= current)
+        if own < current:
+            narrator.seek_sentence(own)
+            return
+        earlier = [i for i in starts if i < own]
+        narrator.seek_sentence(earlier[-1] if earlier else 0)
+
+    # -- export --------------------------------------------------------------------------
+
+    def export(self, fmt: str, out_dir: Path) -> None:
+        """Export the open article as a finished episode into `out_dir` (worker thread).
+
+        The same path as `narrator export` (narrator.export.export_article):
+        loudness-normalized, tagged audio with subtitles and a sidecar, every
+        file written atomically. It loads its own engine instance (purpose
+        "export": `auto` may choose a better, slower voice than live playback), so
+        it never shares a model with playback running at the same time; the chunk
+        cache makes what was already heard free.
+        """
+        from narrator.export import ArticleJob, ExportSettings, assign_slugs, export_article
+
+        entry = self.entry
+        if entry is None:
+            self.post(ExportFailed("open an article first"))
+            return
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            engine = self.engine_factory(self.settings, "export").engine
+        except (NarratorError, OSError) as exc:
+            self.post(ExportFailed(str(exc)))
+            return
+        article = entry.article
+        job = ArticleJob(
+            index=0,
+            title=entry.title,
+            body=str(article.body or ""),
+            source=str(getattr(article, "source", "") or entry.key),
+            date=entry.date_label,
+            slug=assign_slugs([article], out_dir)[0],
+        )
+        settings = ExportSettings(out_dir=out_dir, fmt=fmt)
+
+        def progress(report: Any) -> None:
+            if report.total:
+                self.post(ExportProgress(report.done, report.total))
+
+        try:
+            result = export_article(engine, job, settings, cache=self.cache, progress=progress)
+        finally:
+            if engine is not self._engine:
+                engine.close()
+        if result.status == "failed" or result.audio is None:
+            self.post(ExportFailed(result.error or "export failed"))
+        else:
+            self.post(ExportFinished(result.audio, skipped=result.status == "skipped"))
+
+    def close(self) -> None:
+        """Stop playback and free the engine (on app exit)."""
+        self.stop(wait=2.0)
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.close()

@@ -1,0 +1,1 @@
+"""The app's widgets, one feature per module (library, preview, transport, voices)."""
