@@ -34,8 +34,14 @@ sys.path.insert(0, str(ROOT))
 REPORT = ROOT / "bench" / "EXPORT.md"
 
 
-def _articles(folder: Path, copies: int) -> Path:
-    """The bundled sample articles (or the test articles), `copies` times each."""
+def _articles(
+    folder: Path, copies: int, limit: int | None = None, max_chars: int | None = None
+) -> Path:
+    """The bundled sample articles (or the test articles), `copies` times each.
+
+    `max_chars` keeps whole paragraphs of each body up to about that many
+    characters (Kokoro is slower than real time on a small CPU).
+    """
     from narrator.paths import samples_dir
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,9 +53,17 @@ def _articles(folder: Path, copies: int) -> Path:
         from tests.fixtures.export import ARTICLES
 
         texts = [(Path(n).stem, f"{t}\n\n{b}\n") for n, (t, b) in ARTICLES.items()]
+    texts = texts[:limit] if limit else texts
     for i in range(copies):
         for stem, text in texts:
             title, _, body = text.partition("\n")
+            if max_chars:
+                kept: list[str] = []
+                for para in body.strip().split("\n\n"):
+                    if kept and sum(len(k) for k in kept) + len(para) > max_chars:
+                        break
+                    kept.append(para)
+                body = "\n\n" + "\n\n".join(kept) + "\n"
             # A distinct title per copy: distinct slugs, distinct first chunks.
             (folder / f"{stem}-{i}.txt").write_text(f"{title} ({i + 1})\n{body}", encoding="utf-8")
     return folder
@@ -59,16 +73,25 @@ def _run(sources: list[str], out: Path, spec: tuple, jobs: int, force: bool = Fa
     from narrator.export import export_articles
 
     t0 = time.perf_counter()
-    summary = export_articles(sources, out_dir=out, fmt="mp3", engine_spec=spec, jobs=jobs, force=force)
+    summary = export_articles(
+        sources, out_dir=out, fmt="mp3", engine_spec=spec, jobs=jobs, force=force
+    )
     wall = time.perf_counter() - t0
     if summary.failures:
         raise SystemExit(f"export failed: {summary.failures[0].error}")
     return summary, wall
 
 
-def bench_engine(name: str, voice: str | None, copies: int, work: Path) -> list[str]:
+def bench_engine(
+    name: str,
+    voice: str | None,
+    copies: int,
+    work: Path,
+    limit: int | None = None,
+    max_chars: int | None = None,
+) -> list[str]:
     spec = (name, voice, "cpu", 1.0, None)
-    articles = _articles(work / f"articles-{name}", copies)
+    articles = _articles(work / f"articles-{name}", copies, limit, max_chars)
     sources = [str(articles)]
     rows: list[str] = []
     audio_min = 0.0
@@ -107,7 +130,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="espeak,kokoro")
     parser.add_argument("--copies", type=int, default=2, help="copies of each sample article")
-    parser.add_argument("--kokoro-copies", type=int, default=1)
+    parser.add_argument("--kokoro-copies", type=int, default=2)
+    parser.add_argument(
+        "--kokoro-articles", type=int, default=1, help="sample articles for Kokoro (slow on CPU)"
+    )
+    parser.add_argument("--kokoro-chars", type=int, default=700, help="body length for Kokoro")
     args = parser.parse_args()
 
     from narrator.engines.registry import engine_classes
@@ -121,11 +148,16 @@ def main() -> int:
                 print(f"{name}: not installed, skipped", flush=True)
                 continue
             copies = args.kokoro_copies if name == "kokoro" else args.copies
-            rows += bench_engine(name, None, copies, work)
+            kokoro = name == "kokoro"
+            limit = args.kokoro_articles if kokoro else None
+            max_chars = args.kokoro_chars if kokoro else None
+            rows += bench_engine(name, None, copies, work, limit, max_chars)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
+    )
     cpu = ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -137,7 +169,9 @@ def main() -> int:
     header = (
         f"\n## {datetime.now().strftime('%Y-%m-%d %H:%M')} — {cpu or platform.processor()} ({machine})\n\n"
         "Method: `bench/export_bench.py`; MP3 export of the sample articles "
-        f"(x{args.copies} copies, Kokoro x{args.kokoro_copies}) into an empty folder with an "
+        f"(x{args.copies} copies; Kokoro: {args.kokoro_articles} article cut to about "
+        f"{args.kokoro_chars} characters, x{args.kokoro_copies}) "
+        "into an empty folder with an "
         "empty chunk cache, once with --jobs 1 and once with --jobs 2; then --force into the "
         "--jobs 1 folder (every chunk from the cache); then a plain rerun (every episode skipped). "
         "Throughput = audio minutes made / wall minutes, one run each, wall time includes "

@@ -27,15 +27,15 @@ from narrator.text.clean import clean, find_date_stamp, parse_date
 from narrator.text.segment import split_sentences
 
 __all__ = [
+    "FEED_SUFFIXES",
+    "HTML_SUFFIXES",
+    "LIBRARY_SUFFIXES",
+    "TEXT_SUFFIXES",
     "Article",
+    "decode_bytes",
     "load_article",
     "load_feed",
     "load_library",
-    "decode_bytes",
-    "TEXT_SUFFIXES",
-    "HTML_SUFFIXES",
-    "FEED_SUFFIXES",
-    "LIBRARY_SUFFIXES",
 ]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
@@ -47,7 +47,7 @@ LIBRARY_SUFFIXES = TEXT_SUFFIXES - {""} | MARKDOWN_SUFFIXES | HTML_SUFFIXES | FE
 MAX_BYTES = 20 * 1024 * 1024  # an article is never this big; a mistaken path might be
 FETCH_TIMEOUT_S = 20
 _USER_AGENT = "Mozilla/5.0 (compatible; narrator/0.1; +https://github.com/narrator)"
-_HAS_DEVANAGARI = re.compile("[\u0900-\u097F]")
+_HAS_DEVANAGARI = re.compile("[\u0900-\u097f]")
 _TITLE_MAX_CHARS = 150
 
 
@@ -140,10 +140,45 @@ def _decode(data: bytes, name: str) -> str:
     guess = _guess_utf16(data)
     if guess is not None:
         return guess
+    # Mostly UTF-8 with a few 8-bit bytes pasted in (a "café" saved by an old
+    # editor): keep the UTF-8 and read only the stray bytes as Windows-1252.
+    # A file that is 8-bit throughout is read as Windows-1252 (or Latin-1).
+    stray = _count_invalid_utf8(data)
+    if stray * 20 < len(data):
+        return data.decode("utf-8", errors=_CP1252_BYTES)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: undecodable bytes are read as Windows-1252 (else Latin-1)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="strict") if _cp1252_ok(bad) else bad.decode(
+        "latin-1"
+    ), error.end
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_CP1252_BYTES = "narrator-cp1252-bytes"
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
+
+
+def _count_invalid_utf8(data: bytes) -> int:
+    """Roughly how many bytes are not UTF-8 (each bad sequence reads as one U+FFFD)."""
+    return data.decode("utf-8", errors="replace").count("\ufffd")
+    """Roughly how many bytes are not UTF-8 (each bad sequence reads as one U+FFFD)."""
+    return data.decode("utf-8", errors="replace").count("\ufffd")
 
 
 def _plausible(ch: str) -> bool:
@@ -266,7 +301,7 @@ def _first(articles: list[Article], source: str) -> Article:
 
 
 def _is_url(source: str) -> bool:
-    return bool(re.match(r"^https?://", source, re.I))
+    return bool(re.match(r"^https?://", source, re.IGNORECASE))
 
 
 def _read_stdin() -> bytes:
@@ -274,7 +309,9 @@ def _read_stdin() -> bytes:
     if stream is None:
         raise InputError("no standard input to read the article from")
     if stream.isatty():
-        raise InputError("standard input is a terminal: pipe an article in, e.g. `cat news.txt | narrator text -`")
+        raise InputError(
+            "standard input is a terminal: pipe an article in, e.g. `cat news.txt | narrator text -`"
+        )
     buffer = getattr(stream, "buffer", None)
     data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
     if not data.strip():
@@ -315,7 +352,8 @@ def _fetch(url: str) -> tuple[bytes, str]:
         text = getattr(reason, "strerror", None) or str(reason)
         raise InputError(f"could not fetch {url}: {_one_line(text)}") from exc
     except (TimeoutError, OSError, ValueError) as exc:
-        raise InputError(f"could not fetch {url}: {_one_line(str(exc)) or type(exc).__name__}") from exc
+        detail = _one_line(str(exc)) or type(exc).__name__
+        raise InputError(f"could not fetch {url}: {detail}") from exc
     if len(data) > MAX_BYTES:
         raise InputError(f"{url} is too large for an article")
     if not data.strip():
@@ -351,11 +389,15 @@ def _sniff(data: bytes, content_type: str = "") -> str:
     if b"\x00" in head:
         head = head.replace(b"\x00", b"")
     head_l = head.lower().lstrip()
-    if "rss" in content_type or "atom" in content_type or re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head_l):
+    if (
+        "rss" in content_type
+        or "atom" in content_type
+        or re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head_l)
+    ):
         return "feed"
     if "html" in content_type or re.match(rb"(<!doctype html|<html|<head|<body|<!--)", head_l):
         return "html"
-    if "xml" in content_type and b"<" in head_l[:1]:
+    if "xml" in content_type and head_l[:1] == b"<":
         return "feed"
     if re.match(rb"(---\s*\n|#{1,6} )", head_l):
         return "markdown"
@@ -425,7 +467,7 @@ def _title_from_body(body: str) -> str:
     return ""
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -470,7 +512,7 @@ def _from_markdown(text: str) -> tuple[str, str, datetime | None]:
         if _MD_FENCE.match(raw):
             in_fence = not in_fence
             continue
-        if in_fence or _MD_REF.match(raw) or _MD_TABLE_RULE.match(raw) and "|" in raw:
+        if in_fence or _MD_REF.match(raw) or (_MD_TABLE_RULE.match(raw) and "|" in raw):
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _MD_SETEXT.match(raw) and out and out[-1].strip():
@@ -478,10 +520,9 @@ def _from_markdown(text: str) -> tuple[str, str, datetime | None]:
         if _MD_RULE.match(raw):
             out.append("")
             continue
-        heading = _MD_HEADING.match(raw)
-        line = heading.group(2) if heading else raw
-        if not heading and _MD_SETEXT.match(nxt) and raw.strip():
-            heading = True  # type: ignore[assignment]
+        heading_match = _MD_HEADING.match(raw)
+        line = heading_match.group(2) if heading_match else raw
+        heading = bool(heading_match) or bool(raw.strip() and _MD_SETEXT.match(nxt))
         line = _MD_QUOTE.sub("", line)
         line = _MD_LIST.sub("", line)
         if line.strip().startswith("|"):
@@ -501,10 +542,9 @@ def _from_markdown(text: str) -> tuple[str, str, datetime | None]:
 
 def _parse_iso(value: str) -> datetime | None:
     try:
-        date = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return date
 
 
 def _from_html(text: str, url: str | None) -> tuple[str, str, datetime | None]:
@@ -516,7 +556,7 @@ def _from_html(text: str, url: str | None) -> tuple[str, str, datetime | None]:
         doc = trafilatura.bare_extraction(
             text, url=url, with_metadata=True, include_comments=False, include_tables=True
         )
-    except Exception:  # trafilatura raises assorted errors on broken markup  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - trafilatura raises assorted errors on broken markup
         doc = None
     title = ""
     date = None
@@ -547,9 +587,11 @@ def _html_to_text(markup: str, *, whole_page: bool) -> tuple[str, str]:
 
     if not markup.strip():
         return "", ""
+    if "<" not in markup:
+        return "", markup.strip()
     try:
         tree = lxml.html.fromstring(markup)
-    except Exception:  # lxml's parser errors are not one class  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - lxml's parser errors are not one class
         return "", clean(markup).text
     for bad in tree.xpath("//script|//style|//noscript|//nav|//footer|//header|//form"):
         if bad.getparent() is not None:
@@ -567,7 +609,9 @@ def _html_to_text(markup: str, *, whole_page: bool) -> tuple[str, str]:
             t.drop_tree()
     for br in tree.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"):
+    for block in tree.iter(
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"
+    ):
         block.tail = "\n\n" + (block.tail or "")
     text = tree.text_content()
     lines = [" ".join(line.split()) for line in text.split("\n")]

@@ -10,10 +10,12 @@ For each article, in `out_dir`:
                             complete episode (the feed only trusts sidecars)
 
 Why it is safe to interrupt: every file goes through a temp name and a rename;
-audio is encoded and tagged in memory, so a temp file exists only for one disk
-write. An existing sidecar is removed before its episode is redone, so an old
-sidecar never vouches for new, half-written files. Temp files left by a killed
-process are swept at the start of the next export.
+audio is encoded and tagged in memory, all five files are staged and synced,
+and only then renamed back to back, sidecar last, so temp files exist only for
+the disk writes and a killed export leaves whole episodes or nothing new. An
+existing sidecar is removed before its episode is redone, so an old sidecar
+never vouches for new files. Temp files left by a killed process (hidden,
+marked with its pid) are swept at the start of the next export.
 
 Why it is resumable: the sidecar holds a content hash of everything that shapes
 the audio (the cleaned text and every chunk's spoken text, the engine's
@@ -40,13 +42,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from narrator.audio.files import (
     MIME_TYPES,
-    atomic_write_text,
+    atomic_write_many,
+    audio_file_bytes,
     audio_format,
     sweep_stale_temps,
-    write_audio,
 )
 from narrator.errors import InputError, NarratorError
 from narrator.podcast import SIDECAR_MARK
@@ -230,14 +233,20 @@ def gather_articles(sources: Iterable[str]) -> tuple[list[Any], list[ArticleResu
     for source in sources:
         try:
             if _is_url(source):
-                found = art.load_feed(source) if _looks_like_feed(source) else [art.load_article(source)]
+                found = (
+                    art.load_feed(source)
+                    if _looks_like_feed(source)
+                    else [art.load_article(source)]
+                )
             elif Path(source).expanduser().is_dir():
                 skipped: list[str] = []
                 found = art.load_library(source, skipped=skipped)
                 for line in skipped:
                     name, _, reason = line.partition(": ")
                     failed.append(
-                        ArticleResult(-1, str(Path(source) / name), "", "", "failed", error=reason or line)
+                        ArticleResult(
+                            -1, str(Path(source) / name), "", "", "failed", error=reason or line
+                        )
                     )
                 if not found and not skipped:
                     raise InputError(f"{source} holds no articles (.txt, .md, .html, feeds)")
@@ -317,18 +326,20 @@ def _licence(engine: Any) -> str:
         for info in type(engine).list_voices():
             if info.name == getattr(engine, "voice", None):
                 return info.licence
-    except Exception:  # a voice list is informative only
+    except Exception:  # noqa: BLE001 (a voice list is informative only)
         return ""
     return ""
 
 
-def content_hash(script: Any, engine: Any, settings: ExportSettings) -> str:
+def content_hash(script: Any, job: ArticleJob, engine: Any, settings: ExportSettings) -> str:
     """sha256 of everything that shapes the episode's audio and timed text."""
     from narrator.audio import assemble
 
     payload = {
         "version": EXPORT_VERSION,
         "title": script.title,
+        "date": job.date,
+        "source": job.source,
         "cleaned": script.cleaned,
         "chunks": [[c.text, c.ends_sentence, c.ends_paragraph] for c in script.chunks],
         "engine": engine.cache_key,
@@ -398,7 +409,7 @@ def export_article(
         _export(engine, job, settings, cache, report, result)
     except NarratorError as exc:
         result.status, result.error = "failed", str(exc)
-    except Exception as exc:  # a bug in one article must not end the batch
+    except Exception as exc:  # noqa: BLE001 (a bug in one article must not end the batch)
         last = traceback.extract_tb(exc.__traceback__)[-1]
         result.status = "failed"
         result.error = f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
@@ -426,7 +437,7 @@ def _export(
         raise InputError(f"{job.source}: nothing to speak")
     result.title = script.title or job.title
     result.chunks = len(script.chunks)
-    digest = content_hash(script, engine, settings)
+    digest = content_hash(script, job, engine, settings)
     paths = episode_paths(settings.out_dir, job.slug, settings.fmt)
     if not settings.force:
         meta = _up_to_date(paths, digest)
@@ -457,21 +468,20 @@ def _export(
     voice = str(getattr(engine, "voice", "") or "")
     artist = f"{engine.name} {voice}".strip()
     licence = _licence(engine)
-    source_host = job.source if not _is_url(job.source) else job.source.split("/")[2]
+    # The album is where the article came from: the site, or the folder it sits in.
+    album = urlsplit(job.source).netloc if _is_url(job.source) else Path(job.source).parent.name
     tags = EpisodeTags(
         title=result.title,
         artist=artist,
-        album=source_host if _is_url(job.source) else Path(job.source).parent.name or job.source,
+        album=album,
         date=job.date[:10],
         language="hin",
         comment=f"narrator: {artist}" + (f" ({licence})" if licence else ""),
         chapters=sections,
     )
-    # Subtitles and chapters first, the audio next, the sidecar last.
-    atomic_write_text(paths["srt"], to_srt(cues))
-    atomic_write_text(paths["vtt"], to_vtt(cues))
-    atomic_write_text(paths["chapters"], chapters_json(sections, result.title))
-    write_audio(paths["audio"], loud.audio, sr, settings.fmt, tag=lambda buf, fmt: write_tags(buf, fmt, tags))
+    audio_bytes, file_rate = audio_file_bytes(
+        loud.audio, sr, settings.fmt, tag=lambda buf, fmt: write_tags(buf, fmt, tags)
+    )
     sidecar = {
         SIDECAR_MARK: EXPORT_VERSION,
         "title": result.title,
@@ -483,9 +493,9 @@ def _export(
         "audio": paths["audio"].name,
         "format": settings.fmt,
         "mime_type": MIME_TYPES[settings.fmt],
-        "audio_bytes": paths["audio"].stat().st_size,
+        "audio_bytes": len(audio_bytes),
         "duration_s": round(duration, 3),
-        "sample_rate": sr,
+        "sample_rate": file_rate,
         "engine": engine.name,
         "voice": voice,
         "model": getattr(engine, "model_id", engine.name),
@@ -515,7 +525,17 @@ def _export(
             for p in rendering.pieces
         ],
     }
-    atomic_write_text(paths["sidecar"], json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n")
+    # Everything is staged and synced before the first rename; the sidecar is
+    # renamed last, so a sidecar on disk always means a complete episode.
+    atomic_write_many(
+        [
+            (paths["srt"], to_srt(cues).encode("utf-8")),
+            (paths["vtt"], to_vtt(cues).encode("utf-8")),
+            (paths["chapters"], chapters_json(sections, result.title).encode("utf-8")),
+            (paths["audio"], audio_bytes),
+            (paths["sidecar"], (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode()),
+        ]
+    )
     result.status = "done"
     result.audio = paths["audio"]
     result.duration_s = duration
@@ -527,7 +547,9 @@ def _export(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(spec: EngineSpec, settings: ExportSettings, events: Any) -> None:
+def _init_worker(
+    spec: EngineSpec, settings: ExportSettings, events: Any, cache_folder: Path | None
+) -> None:
     """Load the engine once per worker process (errors are reported per job)."""
     from narrator.cache import ChunkCache
 
@@ -535,10 +557,10 @@ def _init_worker(spec: EngineSpec, settings: ExportSettings, events: Any) -> Non
     _WORKER["events"] = events
     try:
         _WORKER["engine"] = spec.load()
-        _WORKER["cache"] = ChunkCache()
+        _WORKER["cache"] = ChunkCache(cache_folder)
     except NarratorError as exc:
         _WORKER["error"] = str(exc)
-    except Exception as exc:  # reported once, as the reason nothing was exported
+    except Exception as exc:  # noqa: BLE001 (reported as the reason nothing was exported)
         _WORKER["error"] = f"{type(exc).__name__}: {exc}"
 
 
@@ -578,8 +600,9 @@ def export_articles(
     sources      article files, folders of them, URLs, feeds (any mix)
     engine_spec  EngineSpec or a tuple (engine, voice, device, speed, model)
     jobs         worker processes; 1 runs in this process
-    engine       an already loaded engine (in-process only; overrides engine_spec)
-    cache        a ChunkCache (default: the user's cache)
+    engine       an already loaded engine (runs in this process; overrides
+                 engine_spec and jobs)
+    cache        a ChunkCache (default: the user's cache); workers open its folder
     progress     called with `Progress` events, in this process
     """
     started = time.perf_counter()
@@ -622,7 +645,8 @@ def export_articles(
     if workers == 1 or engine is not None:
         results = _run_here(work, settings, spec, engine, cache, report)
     else:
-        results = _run_pool(work, settings, spec, workers, report)
+        folder = getattr(cache, "folder", None)
+        results = _run_pool(work, settings, spec, workers, report, folder)
     summary.results.extend(sorted(results, key=lambda r: r.index))
     summary.wall_s = time.perf_counter() - started
     return summary
@@ -640,7 +664,9 @@ def _run_here(
 
     loaded = engine if engine is not None else spec.load()
     chunk_cache = cache if cache is not None else ChunkCache()
-    return [export_article(loaded, job, settings, cache=chunk_cache, progress=report) for job in work]
+    return [
+        export_article(loaded, job, settings, cache=chunk_cache, progress=report) for job in work
+    ]
 
 
 def _run_pool(
@@ -649,6 +675,7 @@ def _run_pool(
     spec: EngineSpec,
     workers: int,
     report: ProgressFn,
+    cache_folder: Path | None = None,
 ) -> list[ArticleResult]:
     ctx = multiprocessing.get_context("spawn")
     events = ctx.Queue()
@@ -665,7 +692,7 @@ def _run_pool(
         max_workers=workers,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(spec, settings, events),
+        initargs=(spec, settings, events, cache_folder),
     ) as pool:
         pending: dict[Future[ArticleResult], ArticleJob] = {
             pool.submit(_run_job, job): job for job in work
@@ -678,9 +705,13 @@ def _run_pool(
                     job = pending.pop(future)
                     try:
                         result = future.result()
-                    except Exception as exc:  # a worker died (killed, out of memory)
+                    except Exception as exc:  # noqa: BLE001 (a worker died: killed, out of memory)
                         result = ArticleResult(
-                            job.index, job.source, job.title, job.slug, "failed",
+                            job.index,
+                            job.source,
+                            job.title,
+                            job.slug,
+                            "failed",
                             error=f"worker process failed: {type(exc).__name__}: {exc}",
                         )
                     if result.fatal:

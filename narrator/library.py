@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from narrator.errors import NarratorError
 from narrator.paths import library_dir, samples_dir
 
 if TYPE_CHECKING:
     from narrator.articles import Article
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 CHARS_PER_SECOND = 14.0
 """Hindi news read at a calm pace: about 14 characters (spaces included) a second."""
 
@@ -72,8 +70,10 @@ class LibraryEntry:
 
     @property
     def key(self) -> str:
-        """Stable identity for the list (path or source)."""
-        return str(self.path) if self.path else str(getattr(self.article, "source", ""))
+        """Stable identity in the list: where it came from, and the title (a feed
+        file holds several articles)."""
+        where = getattr(self.article, "url", None) or self.path or self.article.source
+        return f"{where}\n{self.title}"
 
 
 def estimate_listening_s(text: str, chars_per_s: float = CHARS_PER_SECOND) -> float:
@@ -83,7 +83,7 @@ def estimate_listening_s(text: str, chars_per_s: float = CHARS_PER_SECOND) -> fl
 
 def format_clock(seconds: float) -> str:
     """`m:ss`, or `h:mm:ss` from an hour on (progress and elapsed/total)."""
-    total = max(0, int(round(seconds)))
+    total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -137,40 +137,22 @@ def seed_library(folder: Path | None = None) -> Path:
     return folder
 
 
-def article_files(folder: Path) -> list[Path]:
-    """The article files in `folder` (not hidden, known suffix), sorted by name."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES
-    )
-
-
 def scan_library(folder: Path) -> tuple[list[LibraryEntry], list[str]]:
     """Load every article in `folder`: (entries, one line per file that failed).
 
-    Each file is loaded on its own (`narrator.articles.load_article`) so one
-    broken file is reported and the others still appear.
+    `narrator.articles.load_library` reads each file on its own (a feed file
+    gives all its entries), so one broken file is reported and the rest appear.
     """
-    from narrator.articles import load_article
+    from narrator.articles import load_library
 
-    entries: list[LibraryEntry] = []
     problems: list[str] = []
-    for path in article_files(Path(folder)):
-        try:
-            entries.append(entry_for(load_article(str(path)), path))
-        except (NarratorError, OSError, UnicodeError) as exc:
-            problems.append(f"{path.name}: {exc}")
-    return entries, problems
+    articles = load_library(folder, skipped=problems)
+    return [entry_for(a, getattr(a, "path", None)) for a in articles], problems
 
 
-def open_library(folder: str | os.PathLike[str] | None = None) -> tuple[list[LibraryEntry], list[str]]:
+def open_library(
+    folder: str | os.PathLike[str] | None = None,
+) -> tuple[list[LibraryEntry], list[str]]:
     """The library the app shows: `folder`, or the user's library seeded on first use."""
-    path = Path(folder) if folder is not None else seed_library()
-    if folder is not None and not path.is_dir():
-        from narrator.errors import InputError
-
-        raise InputError(f"library folder {path} does not exist")
+    path = Path(folder).expanduser() if folder is not None else seed_library()
     return scan_library(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -255,6 +256,10 @@ def _download_coqui(name: str, say: Callable[[str], None]) -> Path:
     previous = os.environ.get("COQUI_TOS_AGREED")
     # We asked already; stop Coqui from asking again on stdin.
     os.environ["COQUI_TOS_AGREED"] = "1"
+    # Coqui logs a failed download with its traceback; we report it in one line.
+    quiet = logging.NullHandler()
+    coqui_log = logging.getLogger("TTS")
+    coqui_log.addHandler(quiet)
     try:
         from TTS.utils.manage import ModelManager
 
@@ -269,12 +274,13 @@ def _download_coqui(name: str, say: Callable[[str], None]) -> Path:
         if vocoder := item.get("default_vocoder"):
             say(f"downloading its vocoder {vocoder} …")
             manager.download_model(vocoder)
-    except Exception as exc:  # noqa: BLE001 - network, hub and archive errors of every kind
+    except Exception as exc:
         raise NarratorError(
             f"could not download {name}: {type(exc).__name__}: {_first_line(exc)} "
             "(check the network connection and try again)"
         ) from exc
     finally:
+        coqui_log.removeHandler(quiet)
         if previous is None:
             os.environ.pop("COQUI_TOS_AGREED", None)
         else:
@@ -283,9 +289,10 @@ def _download_coqui(name: str, say: Callable[[str], None]) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, limit: int = 160) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- listing ---------------------------------------------------------------------------
@@ -336,7 +343,9 @@ def cached_models() -> list[CachedModel]:
     local_xtts = os.environ.get("NARRATOR_XTTS_DIR")
     if local_xtts and Path(local_xtts).is_dir():
         path = Path(local_xtts)
-        rows.append(CachedModel("xtts (NARRATOR_XTTS_DIR)", "xtts", path, folder_size(path), CPML.name))
+        rows.append(
+            CachedModel("xtts (NARRATOR_XTTS_DIR)", "xtts", path, folder_size(path), CPML.name)
+        )
     kokoro = kokoro_dir()
     if kokoro.is_dir() and any(kokoro.iterdir()):
         rows.append(CachedModel("kokoro", "kokoro", kokoro, folder_size(kokoro), APACHE.name))

@@ -14,6 +14,8 @@ Stable on rebuild, so podcast apps never see duplicates:
   so re-rendering an article with a better voice updates the episode rather
   than adding a new one), `isPermaLink="false"`;
 - items are ordered by date (newest first), then slug;
+- pubDate is the article's date, else the time the episode was exported (from
+  its sidecar), else the audio file's mtime;
 - lastBuildDate is the newest episode's date, so the same folder gives the
   same bytes.
 """
@@ -108,20 +110,31 @@ class Episode:
         return f"urn:uuid:{uuid.uuid5(_GUID_NAMESPACE, key)}"
 
 
-def _published(value: object, fallback: Path) -> datetime:
-    """The article date as an aware datetime (date-only → midnight UTC), else the file mtime."""
-    if isinstance(value, str) and value.strip():
-        text = value.strip().replace("Z", "+00:00")
+def _parse_date(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
         try:
-            parsed = datetime.fromisoformat(text)
+            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
         except ValueError:
-            try:
-                parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-            except ValueError:
-                parsed = None
-        if parsed is not None:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime.fromtimestamp(int(fallback.stat().st_mtime), tz=UTC)
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _published(meta: dict, audio: Path) -> datetime:
+    """The article's date; else when the episode was made (sidecar), else the file mtime.
+
+    The sidecar's creation time comes before the mtime because copying or
+    touching the files must not move an episode in the feed.
+    """
+    return (
+        _parse_date(meta.get("date"))
+        or _parse_date(meta.get("created"))
+        or datetime.fromtimestamp(int(audio.stat().st_mtime), tz=UTC)
+    )
 
 
 def load_episodes(folder: Path) -> tuple[list[Episode], list[str]]:
@@ -158,7 +171,7 @@ def load_episodes(folder: Path) -> tuple[list[Episode], list[str]]:
                 audio=audio,
                 mime_type=MIME_TYPES.get(fmt, "application/octet-stream"),
                 duration_s=float(meta.get("duration_s") or 0.0),
-                published=_published(meta.get("date"), audio),
+                published=_published(meta, audio),
                 subtitles=subtitles,
                 chapters=chapters if chapters is not None and chapters.is_file() else None,
             )
@@ -199,7 +212,7 @@ def _url(base: str, path: Path) -> str:
 
 
 def _duration(seconds: float) -> str:
-    total = int(round(seconds))
+    total = round(seconds)
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h:02d}:{m:02d}:{s:02d}"
@@ -214,7 +227,9 @@ def _check_channel(channel: Channel) -> None:
         if image.scheme not in ("http", "https") or not image.path.lower().endswith(
             (".jpg", ".jpeg", ".png")
         ):
-            raise InputError(f"--image must be an http(s) URL of a .jpg or .png, got {channel.image!r}")
+            raise InputError(
+                f"--image must be an http(s) URL of a .jpg or .png, got {channel.image!r}"
+            )
 
 
 def feed_xml(episodes: list[Episode], channel: Channel, feed_name: str = "feed.xml") -> bytes:
@@ -225,14 +240,17 @@ def feed_xml(episodes: list[Episode], channel: Channel, feed_name: str = "feed.x
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
     fg.title(channel.title)
     fg.description(channel.description)
-    fg.link(href=channel.base_url, rel="alternate")
+    # feedgen gives RSS <link> the last link set: the self link goes first.
     fg.link(href=f"{channel.base_url.rstrip('/')}/{quote(feed_name)}", rel="self")
+    fg.link(href=channel.base_url, rel="alternate")
     fg.language(channel.language)
     fg.generator("narrator")
     fg.podcast.itunes_summary(channel.description)
     fg.podcast.itunes_explicit("yes" if channel.explicit else "no")
     cat, _, sub = channel.category.partition("/")
-    fg.podcast.itunes_category({"cat": cat.strip(), "sub": sub.strip()} if sub else {"cat": cat.strip()})
+    fg.podcast.itunes_category(
+        {"cat": cat.strip(), "sub": sub.strip()} if sub else {"cat": cat.strip()}
+    )
     if channel.author:
         fg.author({"name": channel.author})
         fg.podcast.itunes_author(channel.author)
@@ -251,7 +269,10 @@ def feed_xml(episodes: list[Episode], channel: Channel, feed_name: str = "feed.x
         item.podcast.itunes_duration(_duration(ep.duration_s))
         if "vtt" in ep.subtitles:
             item.podcastindex.transcript(
-                _url(channel.base_url, ep.subtitles["vtt"]), "text/vtt", channel.language, "captions"
+                _url(channel.base_url, ep.subtitles["vtt"]),
+                "text/vtt",
+                channel.language,
+                "captions",
             )
         if "srt" in ep.subtitles:
             item.podcastindex.transcript(
@@ -265,7 +286,9 @@ def feed_xml(episodes: list[Episode], channel: Channel, feed_name: str = "feed.x
     return fg.rss_str(pretty=True)
 
 
-def build_feed(folder: str | Path, channel: Channel, output: str | Path | None = None) -> FeedResult:
+def build_feed(
+    folder: str | Path, channel: Channel, output: str | Path | None = None
+) -> FeedResult:
     """Write the feed of the episodes in `folder` to `output` (default folder/feed.xml)."""
     folder = Path(folder)
     if not folder.is_dir():

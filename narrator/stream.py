@@ -26,7 +26,19 @@ from narrator.audio.assemble import assemble, fade_edges, pause_samples
 from narrator.audio.piece import AudioPiece
 from narrator.cache import ChunkCache
 from narrator.engines.base import BaseEngine, as_float32_mono
+from narrator.engines.speedlog import expected_rtf, record_rtf
 from narrator.errors import EngineError, NarratorError
+from narrator.stream_events import (
+    Buffering,
+    ChunkStarted,
+    Level,
+    NarrationFailed,
+    NarrationFinished,
+    PlaybackProgress,
+    StateChanged,
+    SynthesisProgress,
+    Underrun,
+)
 from narrator.text.script import Chunk, Script
 
 __all__ = [
@@ -440,6 +452,8 @@ class StreamingNarrator:
         self.started_at: float | None = None
         self.first_audio_at: float | None = None
         self.finished_at: float | None = None
+        self.producer_idle_s = 0.0  # time the producer waited, `ahead` chunks ahead
+        self.producer_done_at: float | None = None  # when the last chunk was made
         # the sink's clock
         self._written = 0  # samples handed to the sink (its clock)
         self._marks: list[tuple[int, int, float, float]] = []  # (sink sample, chunk, start, end)
@@ -447,6 +461,7 @@ class StreamingNarrator:
         self._last_progress = 0.0
         self._last_rms = 0.0
         self._last_played: tuple[int, int] | None = None  # (chunk, gen) just played
+        self._pending: list[object] = []  # state changes to deliver outside the lock
 
     # -- properties ----------------------------------------------------------
     @property
@@ -461,6 +476,18 @@ class StreamingNarrator:
     def rtf(self) -> float | None:
         """Measured engine seconds per second of audio, None until a chunk is made."""
         return self.synth_s / self.made_s if self.made_s > 0 else None
+
+    @property
+    def overhead(self) -> float | None:
+        """Streaming's cost around synthesis: producer working time / engine time - 1.
+
+        Working time is from `start()` to the last chunk made, less the time the
+        producer waited because it was `ahead` chunks ahead of the listener.
+        """
+        if self.producer_done_at is None or self.started_at is None or self.synth_s <= 0:
+            return None
+        busy = self.producer_done_at - self.started_at - self.producer_idle_s
+        return busy / self.synth_s - 1.0
 
     @property
     def ttfa_s(self) -> float | None:
@@ -523,6 +550,7 @@ class StreamingNarrator:
                 return
             self.started_at = time.perf_counter()
             self._launch()
+        self._flush()
 
     def _launch(self) -> None:
         self._stop = threading.Event()
@@ -540,6 +568,7 @@ class StreamingNarrator:
             self.sink.pause()
             self._set_state("paused")
             self._cond.notify_all()
+        self._flush()
 
     def resume(self) -> None:
         with self._cond:
@@ -551,6 +580,7 @@ class StreamingNarrator:
             self._set_state("playing" if self.first_audio_at and started else
                             ("buffering" if started else "idle"))
             self._cond.notify_all()
+        self._flush()
 
     def toggle_pause(self) -> None:
         if self._paused:
@@ -558,16 +588,23 @@ class StreamingNarrator:
         else:
             self.pause()
 
-    def stop(self) -> None:
-        """Stop at once: drop queued audio, end the producer (within one chunk), join both."""
+    def stop(self, wait: bool = True) -> None:
+        """Stop at once: drop queued audio, end the producer (within one chunk), join both.
+
+        The sound stops immediately either way. Joining waits for the engine
+        call in flight (up to one chunk: seconds with a slow voice), so a UI
+        thread passes `wait=False` and lets `wait()` join later, off its loop.
+        """
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
         self.sink.stop()
-        self._join()
+        if wait:
+            self._join()
         with self._cond:
             if self._state not in ("finished", "failed"):
                 self._set_state("stopped")
+        self._flush()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the narration ends (finished, stopped or failed); False on timeout."""
@@ -602,6 +639,7 @@ class StreamingNarrator:
             with self._cond:
                 self.finished_at = None
                 self._launch()
+            self._flush()
 
     def seek_sentence(self, i: int) -> None:
         """Play from sentence `i` (the chunk that holds its start)."""
@@ -638,15 +676,28 @@ class StreamingNarrator:
 
     # -- internals: bookkeeping ----------------------------------------------
     def _emit(self, event: object) -> None:
+        """Call the listener, never while holding the narrator's lock."""
+        self._flush()
         if self.on_event is not None:
             self.on_event(event)
 
+    def _flush(self) -> None:
+        """Deliver state changes recorded under the lock (see `_set_state`)."""
+        with self._cond:
+            pending, self._pending = self._pending, []
+        if self.on_event is not None:
+            for event in pending:
+                self.on_event(event)
+
     def _set_state(self, state: str) -> None:
+        """Change state (the caller holds the lock); the event goes out on the next flush.
+
+        Listeners are never called under the lock, so one that calls back into
+        the narrator from another thread (a UI's call_from_thread) cannot deadlock.
+        """
         if state != self._state:
             self._state = state
-            from narrator.stream_events import StateChanged
-
-            self._emit(StateChanged(state))
+            self._pending.append(StateChanged(state))
 
     def _join(self) -> None:
         me = threading.current_thread()
@@ -694,13 +745,19 @@ class StreamingNarrator:
         return None
 
     def _produce(self) -> None:
-        from narrator.stream_events import SynthesisProgress
-
         stop = self._stop
         while not stop.is_set():
             with self._cond:
                 idx = self._next_to_make()
                 if idx is None:
+                    if all(i in self._store for i in range(len(self._chunks))):
+                        if self.producer_done_at is None:
+                            self.producer_done_at = time.perf_counter()
+                    else:
+                        idle_from = time.perf_counter()
+                        self._cond.wait(0.1)
+                        self.producer_idle_s += time.perf_counter() - idle_from
+                        continue
                     self._cond.wait(0.1)
                     continue
                 entry = _Entry()
@@ -735,16 +792,18 @@ class StreamingNarrator:
 
     # -- the player --------------------------------------------------------------
     def _play(self) -> None:
-        from narrator.stream_events import NarrationFailed, NarrationFinished
-
         stop = self._stop
         try:
             if self.smooth and not self._smooth_wait():
                 return
             n = len(self._chunks)
+            seen_gen = -1
             while not stop.is_set():
                 with self._cond:
                     idx, gen = self._cursor, self._gen
+                if gen != seen_gen:  # started, or the listener moved: restart the sink's clock
+                    self._resync()
+                    seen_gen = gen
                 if idx >= n:
                     # the end: let the sink play out, unless the listener skips back
                     if not self.sink.drain(timeout=0.05):
@@ -758,7 +817,6 @@ class StreamingNarrator:
                     entry = self._await_playable(idx, gen)
                     self._play_chunk(idx, entry, gen)
                 except _Restart:
-                    self._resync()
                     continue
                 with self._cond:
                     if self._gen == gen:
@@ -793,8 +851,6 @@ class StreamingNarrator:
         if rtf is None or self.made_s < 1.0:
             return
         try:
-            from narrator.engines.speedlog import record_rtf
-
             record_rtf(getattr(self.engine, "name", "unknown"), rtf)
         except OSError:
             pass
@@ -811,8 +867,6 @@ class StreamingNarrator:
             raise _Restart
 
     def _await_playable(self, idx: int, gen: int) -> _Entry:
-        from narrator.stream_events import Underrun
-
         waited_from: float | None = None
         queued_then = 0.0
         while True:
@@ -891,8 +945,7 @@ class StreamingNarrator:
 
     def _tick(self, force: bool = False) -> None:
         """Emit what the listener now hears: chunk starts, position, level."""
-        from narrator.stream_events import ChunkStarted, Level, PlaybackProgress
-
+        self._flush()
         played = self.sink.position_s * self._sr
         started: list[ChunkStarted] = []
         with self._cond:
@@ -918,8 +971,6 @@ class StreamingNarrator:
         """
         rtf = self.rtf
         if rtf is None:
-            from narrator.engines.speedlog import expected_rtf
-
             rtf = expected_rtf(getattr(self.engine, "name", ""))
         if rtf is None:
             return None
@@ -927,8 +978,6 @@ class StreamingNarrator:
 
     def _smooth_wait(self) -> bool:
         """Hold playback until it can finish without a wait; False when stopped."""
-        from narrator.stream_events import Buffering
-
         announced = False
         while not self._stop.is_set():
             with self._cond:

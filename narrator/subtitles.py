@@ -96,7 +96,11 @@ def _quiet_split(audio: np.ndarray, sample_rate: int, fractions: list[float]) ->
     if n == 0 or sample_rate <= 0:
         return fractions
     window = max(1, int(0.06 * sample_rate))
-    energy = np.convolve(np.abs(audio.astype(np.float64)), np.ones(window) / window, mode="same")
+    # Moving average of |audio| through a cumulative sum: O(n) for any window.
+    sums = np.concatenate([[0.0], np.cumsum(np.abs(audio.astype(np.float64)))])
+    lo_idx = np.clip(np.arange(n) - window // 2, 0, n)
+    hi_idx = np.clip(np.arange(n) + window - window // 2, 0, n)
+    energy = (sums[hi_idx] - sums[lo_idx]) / window
     reach = int(0.2 * n)
     result: list[float] = []
     floor = 0
@@ -113,9 +117,7 @@ def _quiet_split(audio: np.ndarray, sample_rate: int, fractions: list[float]) ->
     return result
 
 
-def sentence_cues(
-    script: Script, pieces: Sequence[AudioPiece], duration_s: float
-) -> list[Cue]:
+def sentence_cues(script: Script, pieces: Sequence[AudioPiece], duration_s: float) -> list[Cue]:
     """One cue per sentence, in order, non-overlapping and inside [0, duration_s].
 
     A sentence spread over several chunks spans from its first chunk's start to
@@ -161,8 +163,8 @@ def sentence_cues(
             text = " ".join(script.cleaned[chunk.source_start : chunk.source_end].split())
         if not text:
             continue
-        start_ms = max(previous_end, int(round(float(start_s) * 1000)))
-        end_ms = min(limit_ms, int(round(float(end_s) * 1000)))
+        start_ms = max(previous_end, round(float(start_s) * 1000))
+        end_ms = min(limit_ms, round(float(end_s) * 1000))
         if end_ms <= start_ms:
             if start_ms >= limit_ms:
                 break
@@ -232,7 +234,10 @@ def chapters(
         else:
             current.append(para)
     # A short tail is folded into the section before it.
-    if len(sections) > 1 and sections[-1][-1][-1].end_s - sections[-1][0][0].start_s < min_chapter_s / 3:
+    if (
+        len(sections) > 1
+        and sections[-1][-1][-1].end_s - sections[-1][0][0].start_s < min_chapter_s / 3
+    ):
         tail = sections.pop()
         sections[-1].extend(tail)
     starts = [0.0] + [round(sec[0][0].start_s, 3) for sec in sections[1:]]

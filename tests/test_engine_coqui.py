@@ -245,4 +245,6 @@ def test_cuda_out_of_memory_retries_the_chunk_on_cpu() -> None:
     assert moves == ["cpu", "cuda"]
     assert len(notices) == 1 and "CPU" in notices[0]
     with pytest.raises(ValueError):
-        with_cpu_fallback(lambda d: (_ for _ in ()).throw(ValueError("x")), "cuda", moves.append, [])
+        with_cpu_fallback(
+            lambda d: (_ for _ in ()).throw(ValueError("x")), "cuda", moves.append, []
+        )

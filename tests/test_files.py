@@ -89,8 +89,12 @@ def test_stale_temps_of_dead_writers_are_swept_live_ones_kept(tmp_path):
     import subprocess
     import sys
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(dead.stdout)
     stale = tmp_path / f".ep.mp3.{dead_pid}-0a1b2c3d.tmp"
     stale.write_bytes(b"half")
@@ -102,3 +106,36 @@ def test_stale_temps_of_dead_writers_are_swept_live_ones_kept(tmp_path):
     removed = sweep_stale_temps(tmp_path)
     assert removed == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, "ep.mp3"])
+
+
+@pytest.mark.parametrize("fmt", ["ogg", "mp3"])
+def test_five_minute_episode_encodes_without_crashing(tmp_path, fmt):
+    # One libsndfile write of this much Vorbis overflows the C stack (segfault);
+    # write_audio encodes in blocks. Run apart so a regression fails, not crashes.
+    import subprocess
+    import sys
+
+    target = tmp_path / f"long.{fmt}"
+    code = (
+        "import numpy as np; from narrator.audio.files import write_audio; "
+        "x = (0.3 * np.random.default_rng(0).standard_normal(8000 * 300)).astype('float32'); "
+        f"write_audio({str(target)!r}, x, 8000)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], check=False, timeout=120)
+    assert run.returncode == 0
+    assert sf.info(target).duration == pytest.approx(300.0, abs=0.1)
+
+
+def test_group_write_is_all_or_nothing(tmp_path):
+    from narrator.audio.files import atomic_write_many
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(OSError):
+        atomic_write_many(
+            [(tmp_path / "ep.srt", b"1"), (blocker / "ep.mp3", b"2"), (tmp_path / "ep.json", b"3")]
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+    atomic_write_many([(tmp_path / "ep.srt", b"1"), (tmp_path / "ep.json", b"3")])
+    assert (tmp_path / "ep.json").read_bytes() == b"3"
+    assert not [p for p in tmp_path.iterdir() if is_temp_file(p)]

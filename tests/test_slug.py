@@ -13,11 +13,13 @@ RESERVED = set('/\\:*?"<>|')
 
 
 def test_devanagari_title_stays_readable():
-    assert slugify("भारत की अर्थव्यवस्था: 2024 में ₹5 लाख करोड़!") == "भारत-की-अर्थव्यवस्था-2024-में-5-लाख-करोड़"
+    assert (
+        slugify("भारत की अर्थव्यवस्था: 2024 में ₹5 लाख करोड़!") == "भारत-की-अर्थव्यवस्था-2024-में-5-लाख-करोड़"
+    )
 
 
 def test_path_traversal_and_reserved_characters_are_gone():
-    for title in ["../../etc/passwd", "a/b\\c:d*e?f\"g<h>i|j", "..", "/", "\x00\x1f"]:
+    for title in ["../../etc/passwd", 'a/b\\c:d*e?f"g<h>i|j', "..", "/", "\x00\x1f"]:
         slug = slugify(title)
         assert not RESERVED & set(slug)
         assert ".." not in slug and not slug.startswith(".")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -21,9 +22,11 @@ from narrator.text.script import Chunk, Script, Sentence
 
 ARTICLE = (
     "सोने का भाव & चाँदी: नया रिकॉर्ड",
-    "सोने का भाव आज ₹72,500 प्रति 10 ग्राम पहुँच गया। चाँदी भी 2% महँगी हुई।\n\n"
-    "व्यापारियों ने कहा कि शादियों के मौसम में माँग बढ़ी है। आयात पर शुल्क में बदलाव नहीं हुआ।\n\n"
-    "विशेषज्ञों को उम्मीद है कि अगले महीने दाम स्थिर रहेंगे।",
+    (
+        "सोने का भाव आज ₹72,500 प्रति 10 ग्राम पहुँच गया। चाँदी भी 2% महँगी हुई।\n\n"
+        "व्यापारियों ने कहा कि शादियों के मौसम में माँग बढ़ी है। आयात पर शुल्क में बदलाव नहीं हुआ।\n\n"
+        "विशेषज्ञों को उम्मीद है कि अगले महीने दाम स्थिर रहेंगे।"
+    ),
 )
 
 
@@ -53,7 +56,7 @@ def test_cue_times_come_from_the_audio_and_stay_inside_it(rendered):
     # Every chunk starts a cue exactly where its audio starts.
     assert {round(p.start_s * 1000) for p in rendering.pieces} <= starts
     assert all(c.start_ms < c.end_ms for c in cues)
-    assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
     assert cues[-1].end_ms <= rendering.duration_s * 1000
     sr = rendering.sample_rate
     audio = rendering.audio
@@ -61,8 +64,12 @@ def test_cue_times_come_from_the_audio_and_stay_inside_it(rendered):
     for cue in cues:
         # Speech is under each cue ...
         assert np.abs(audio[int(cue.start_s * sr) : int(cue.end_s * sr)]).max() > 0.01
-    inside = [c for c in cues if c.start_ms not in {round(p.start_s * 1000) for p in rendering.pieces}]
-    assert inside, "the segmenter joined sentences into one chunk; they must still get their own cues"
+    inside = [
+        c for c in cues if c.start_ms not in {round(p.start_s * 1000) for p in rendering.pieces}
+    ]
+    assert inside, (
+        "the segmenter joined sentences into one chunk; they must still get their own cues"
+    )
     for cue in inside:
         # ... and a cue that starts inside a chunk starts where the voice pauses.
         at, half = int(cue.start_s * sr), int(0.02 * sr)
@@ -88,8 +95,10 @@ def test_chapters_tile_the_episode(rendered):
     assert len(one) == 1 and one[0].title == script.title  # a short article: one section
     many = chapters(script, rendering.pieces, rendering.duration_s, min_chapter_s=0.5)
     assert len(many) >= 3
-    assert many[0].start_s == 0.0 and many[-1].end_s == pytest.approx(rendering.duration_s, abs=0.001)
-    assert all(a.end_s == b.start_s for a, b in zip(many, many[1:], strict=False))
+    assert many[0].start_s == 0.0 and many[-1].end_s == pytest.approx(
+        rendering.duration_s, abs=0.001
+    )
+    assert all(a.end_s == b.start_s for a, b in itertools.pairwise(many))
     assert many[1].title.startswith("सोने का भाव आज")
     doc = json.loads(chapters_json(many, script.title))
     assert doc["version"] == "1.2.0" and doc["title"] == script.title
@@ -104,11 +113,16 @@ def _piece(chunk: Chunk, start: float, end: float) -> AudioPiece:
 def test_joined_sentences_split_at_the_pause():
     text = "एक छोटा वाक्य। दूसरा वाक्य जो काफ़ी लंबा है और चलता रहता है।"
     cut = text.index("।") + 1
-    script = Script("", text, [Sentence(text[:cut], 0, cut, 0), Sentence(text[cut + 1 :], cut + 1, len(text), 0)], [])
+    script = Script(
+        "",
+        text,
+        [Sentence(text[:cut], 0, cut, 0), Sentence(text[cut + 1 :], cut + 1, len(text), 0)],
+        [],
+    )
     sr = 1000
     # 0.5 s of sound, 0.3 s pause, 2.2 s of sound: the pause is at 0.5-0.8 s,
     # while the share of characters alone would put the cut near 0.7 s.
-    tone = lambda n: np.sin(np.arange(n)).astype(np.float32) * 0.5  # noqa: E731
+    tone = lambda n: np.sin(np.arange(n)).astype(np.float32) * 0.5
     audio = np.concatenate([tone(500), np.zeros(300, np.float32), tone(2200)])
     piece = AudioPiece(audio, sr, Chunk(0, "x", 0, len(text), 0, 0), 0.0, 3.0)
     first, second = sentence_cues(script, [piece], 3.0)

@@ -27,7 +27,9 @@ TAGS = EpisodeTags(
 
 def _write(tmp_path, fmt):
     audio = (0.2 * np.sin(np.arange(3 * SR) / 7)).astype(np.float32)
-    return write_audio(tmp_path / f"ep.{fmt}", audio, SR, tag=lambda buf, f: write_tags(buf, f, TAGS))
+    return write_audio(
+        tmp_path / f"ep.{fmt}", audio, SR, tag=lambda buf, f: write_tags(buf, f, TAGS)
+    )
 
 
 @pytest.mark.parametrize("fmt", ["mp3", "wav"])

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from textual.widgets import RadioButton
 
 from narrator.engines.registry import EngineChoice
 from narrator.errors import DeviceError
 from narrator.tui.app import NarratorApp
-from textual.widgets import RadioButton
-
 from narrator.tui.screens.export_dialog import ExportDialog
 from narrator.tui.screens.help import HelpScreen
 from narrator.tui.screens.voice_dialog import VoiceDialog
@@ -132,9 +131,7 @@ async def test_play_highlights_sentences_in_turn_then_pause_and_stop(tui_library
         line = app.preview.query(".chunk")[app.preview.speaking]
         assert line.has_class("-speaking")
         # Read-along moves on to the next sentence as the audio does.
-        await wait_for(
-            pilot, lambda: min(app.preview.speaking_sentences) > max(first_sentences)
-        )
+        await wait_for(pilot, lambda: min(app.preview.speaking_sentences) > max(first_sentences))
         assert app.transport.position_s > 0
         assert not line.has_class("-speaking")
 
@@ -160,9 +157,34 @@ async def test_next_sentence_key_skips_ahead(tui_library):
         await ready(pilot, app)
         await pilot.press("space")
         await wait_for(pilot, lambda: app.preview.speaking is not None)
-        start = app.session.current_sentence
+        start = app.session.sentence
         await pilot.press("n")
-        await wait_for(pilot, lambda: (app.session.current_sentence or 0) > start)
+        await wait_for(pilot, lambda: (app.session.sentence or 0) > start)
+        await pilot.press("s")
+
+
+async def test_read_along_keeps_the_spoken_sentence_in_view(tmp_path):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    paragraphs = [f"यह अनुच्छेद संख्या {n} का पहला वाक्य है। और यह दूसरा।" for n in range(1, 16)]
+    (folder / "long.txt").write_text(
+        "एक लंबा लेख\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        pane = app.query_one("#spoken")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.preview.speaking is not None)
+        for _ in range(10):  # ] jumps a paragraph ahead
+            await pilot.press("right_square_bracket")
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: (app.preview.speaking or 0) >= 8)
+        await pilot.pause(0.1)
+        line = app.preview.query(".chunk")[app.preview.speaking]
+        assert pane.scroll_y > 0
+        assert pane.region.contains_region(line.region)
+        await pilot.press("left_square_bracket")
         await pilot.press("s")
 
 
@@ -228,13 +250,18 @@ async def test_voice_that_is_not_ready_shows_the_pull_command(tui_library, tmp_p
         assert app.session.settings.engine == "espeak"
 
 
-async def test_choosing_a_ready_voice_and_speed(tui_library):
+async def test_choosing_a_voice_while_playing_goes_on_in_the_new_voice(tui_library):
     app = make_app(tui_library)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.preview.speaking is not None)
+        old = app.session.narrator
         await pilot.press("v")
         picker = app.screen.query_one(VoicePicker)
         await wait_for(pilot, lambda: len(picker.voices) > 1, timeout=60)
+        await pilot.press("e")  # a letter in a dialog never stacks another dialog
+        assert isinstance(app.screen, VoiceDialog)
         male = next(i for i, v in enumerate(picker.voices) if v.name == "hi-male")
         picker.query_one("#voices").highlighted = male
         await pilot.press("plus", "plus")
@@ -242,7 +269,12 @@ async def test_choosing_a_ready_voice_and_speed(tui_library):
         assert not isinstance(app.screen, VoiceDialog)
         settings = app.session.settings
         assert (settings.engine, settings.voice, settings.speed) == ("espeak", "hi-male", 1.2)
+        await wait_for(pilot, lambda: app.session.narrator not in (None, old))
+        engine = app.session.narrator.engine
+        assert (engine.voice, engine.speed) == ("hi-male", 1.2)
+        await wait_for(pilot, lambda: app.transport.state == "playing")
         assert "hi-male" in str(app.query_one("#status").render())
+        await pilot.press("s")
 
 
 # -- dialogs and help -------------------------------------------------------------------
@@ -283,7 +315,7 @@ async def test_command_palette_runs_export(tui_library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
         await pilot.press("ctrl+p")
-        await pilot.press(*"export audio")
+        await pilot.press(*"export")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))

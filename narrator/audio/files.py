@@ -34,7 +34,7 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from math import gcd
 from pathlib import Path
 
@@ -61,6 +61,8 @@ MIME_TYPES: dict[str, str] = {
 
 _SUFFIX_ALIASES = {"wave": "wav", "oga": "ogg", "mpeg": "mp3"}
 
+_BLOCK_FRAMES = 65536
+
 MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 
 _TEMP_RE = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.tmp$")
@@ -72,9 +74,7 @@ def audio_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     name = _SUFFIX_ALIASES.get(name, name)
     if name not in FORMATS:
         shown = fmt or Path(path).suffix or "(no suffix)"
-        raise InputError(
-            f"unknown audio format {shown!r}: use one of {', '.join(sorted(FORMATS))}"
-        )
+        raise InputError(f"unknown audio format {shown!r}: use one of {', '.join(sorted(FORMATS))}")
     return name
 
 
@@ -105,11 +105,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write `data` to `path` through a temp file and a rename."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
     return Path(path)
 
 
@@ -169,9 +168,7 @@ def _mp3_compression_level(rate: int) -> float:
     return 0.63 if rate <= 24000 else 0.78
 
 
-def encode_audio(
-    audio: np.ndarray, sample_rate: int, fmt: str
-) -> tuple[bytes, int]:
+def encode_audio(audio: np.ndarray, sample_rate: int, fmt: str) -> tuple[bytes, int]:
     """Encode float mono `audio` as a whole file in memory: (file bytes, file sample rate).
 
     The file's rate differs from `sample_rate` only for MP3 at a rate MPEG lacks.
@@ -196,8 +193,30 @@ def encode_audio(
         # Every container accepts one silent frame; an empty MP3 does not decode.
         data = np.zeros(1, dtype=np.float32)
     buffer = io.BytesIO()
-    sf.write(buffer, data, rate, format=major, subtype=subtype, **extra)
+    with sf.SoundFile(buffer, "w", rate, 1, subtype=subtype, format=major, **extra) as out:
+        # In blocks: libvorbis allocates a whole write on the stack, and one
+        # call with a few minutes of audio overflows it (a segfault; see
+        # python-soundfile issues #396 and #426, libsndfile #1095).
+        for start in range(0, len(data), _BLOCK_FRAMES):
+            out.write(data[start : start + _BLOCK_FRAMES])
     return buffer.getvalue(), rate
+
+
+def audio_file_bytes(
+    audio: np.ndarray,
+    sample_rate: int,
+    fmt: str,
+    *,
+    tag: Callable[[io.BytesIO, str], None] | None = None,
+) -> tuple[bytes, int]:
+    """The complete, tagged file in memory: (bytes, the file's sample rate)."""
+    name = audio_format("", fmt)
+    data, rate = encode_audio(audio, sample_rate, name)
+    if tag is not None:
+        buffer = io.BytesIO(data)
+        tag(buffer, name)
+        data = buffer.getvalue()
+    return data, rate
 
 
 def write_audio(
@@ -220,10 +239,33 @@ def write_audio(
     time of one disk write, however long encoding takes.
     """
     final = Path(path)
-    name = audio_format(final, fmt)
-    data, _rate = encode_audio(audio, sample_rate, name)
-    if tag is not None:
-        buffer = io.BytesIO(data)
-        tag(buffer, name)
-        data = buffer.getvalue()
+    data, _rate = audio_file_bytes(audio, sample_rate, audio_format(final, fmt), tag=tag)
     return atomic_write_bytes(final, data)
+
+
+def atomic_write_many(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files so that they appear together, in the order given.
+
+    Every temp file is written and synced first; only then are they renamed,
+    back to back, so a crash leaves either none or (for the split second of
+    the renames) a prefix of them: a file later in the list is never there
+    without the ones before it. On an error the temp files are removed.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            final = Path(path)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp = temp_path_for(final)
+            staged.append((tmp, final))
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    except BaseException:
+        for tmp, _final in staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        raise

@@ -100,7 +100,9 @@ def _id3_frames(tags: EpisodeTags) -> list[object]:
     if tags.language:
         frames.append(TLAN(encoding=utf8, text=[tags.language]))
     if tags.comment:
-        frames.append(COMM(encoding=utf8, lang=tags.language or "hin", desc="", text=[tags.comment]))
+        frames.append(
+            COMM(encoding=utf8, lang=tags.language or "hin", desc="", text=[tags.comment])
+        )
     ids: list[str] = []
     for i, chapter in enumerate(tags.chapters):
         element_id = f"chp{i}"
@@ -108,8 +110,8 @@ def _id3_frames(tags: EpisodeTags) -> list[object]:
         frames.append(
             CHAP(
                 element_id=element_id,
-                start_time=int(round(chapter.start_s * 1000)),
-                end_time=int(round(chapter.end_s * 1000)),
+                start_time=round(chapter.start_s * 1000),
+                end_time=round(chapter.end_s * 1000),
                 sub_frames=[TIT2(encoding=utf8, text=[chapter.title])],
             )
         )
@@ -151,7 +153,7 @@ def _write_id3_wav(path: Path | BinaryIO, tags: EpisodeTags) -> None:
 
 
 def _timestamp(seconds: float) -> str:
-    ms = int(round(max(0.0, seconds) * 1000))
+    ms = round(max(0.0, seconds) * 1000)
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)

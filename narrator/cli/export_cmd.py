@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "JSON chapters and a JSON sidecar. Finished episodes are skipped on a rerun."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files, folders, URLs or feeds")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="article files, folders, URLs or feeds"
+    )
     parser.add_argument("--format", default="mp3", choices=["mp3", "wav", "flac", "ogg"])
     parser.add_argument("--out", default="audio_out", type=Path, help="output folder (audio_out/)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")

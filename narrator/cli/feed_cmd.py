@@ -15,13 +15,21 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     from narrator.podcast import DEFAULT_DESCRIPTION, DEFAULT_TITLE
 
     parser.add_argument("dir", type=Path, metavar="DIR", help="folder of exported episodes")
-    parser.add_argument("--base-url", required=True, help="where DIR is published, e.g. https://example.org/pod")
-    parser.add_argument("-o", "--output", type=Path, default=None, help="feed file (default DIR/feed.xml)")
+    parser.add_argument(
+        "--base-url", required=True, help="where DIR is published, e.g. https://example.org/pod"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, help="feed file (default DIR/feed.xml)"
+    )
     parser.add_argument("--title", default=DEFAULT_TITLE)
     parser.add_argument("--description", default=DEFAULT_DESCRIPTION)
     parser.add_argument("--author", default="")
-    parser.add_argument("--image", default="", help="artwork URL (.jpg or .png, 1400-3000 px square)")
-    parser.add_argument("--category", default="News", help="iTunes category, e.g. News or News/Tech News")
+    parser.add_argument(
+        "--image", default="", help="artwork URL (.jpg or .png, 1400-3000 px square)"
+    )
+    parser.add_argument(
+        "--category", default="News", help="iTunes category, e.g. News or News/Tech News"
+    )
     parser.add_argument("--explicit", action="store_true", help="mark the podcast explicit")
 
 

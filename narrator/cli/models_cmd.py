@@ -56,7 +56,9 @@ def consent(yes: bool) -> Callable[[ModelLicence, str], bool]:
     from narrator.models import tos_pre_agreed
 
     def agree(licence: ModelLicence, name: str) -> bool:
-        print(f"{name}\n  licence: {licence.name}  {licence.url}\n  {licence.terms}", file=sys.stderr)
+        print(
+            f"{name}\n  licence: {licence.name}  {licence.url}\n  {licence.terms}", file=sys.stderr
+        )
         if yes or tos_pre_agreed():
             return True
         stdin = sys.stdin

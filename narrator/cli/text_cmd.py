@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the spoken text, one chunk per line",
         description="Print exactly what will be spoken for an article, one chunk per line.",
     )
-    parser.add_argument("source", metavar="FILE|URL|-", help="article file, web page, feed, or - for stdin")
+    parser.add_argument(
+        "source", metavar="FILE|URL|-", help="article file, web page, feed, or - for stdin"
+    )
     parser.add_argument(
         "--max-chars",
         type=int,
@@ -35,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="chunk for this engine's limit (espeak, kokoro, coqui, xtts, auto)",
     )
-    parser.add_argument("--json", action="store_true", help="print chunks with their source spans as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="print chunks with their source spans as JSON"
+    )
     parser.set_defaults(func=run)
 
 
@@ -86,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _limit(engine: str | None, max_chars: int | None) -> tuple[int | None, Callable[[str], bool] | None]:
+def _limit(
+    engine: str | None, max_chars: int | None
+) -> tuple[int | None, Callable[[str], bool] | None]:
     """The chunk limit: --max-chars, the engine's own limit, or both.
 
     An engine whose limit is not counted in characters (Kokoro counts phonemes)

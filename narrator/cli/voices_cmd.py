@@ -52,7 +52,16 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="narrator voices", show_lines=False)
-    for column in ("engine", "voice", "lang", "gender", "licence", "commercial", "status", "description"):
+    for column in (
+        "engine",
+        "voice",
+        "lang",
+        "gender",
+        "licence",
+        "commercial",
+        "status",
+        "description",
+    ):
         table.add_column(column, overflow="fold")
     for v in found:
         table.add_row(

@@ -51,7 +51,13 @@ from narrator.models import (
 log = logging.getLogger(__name__)
 
 ENV_MODEL = "NARRATOR_COQUI_MODEL"
-MODEL_FILES = ("model.pth", "model_file.pth", "model_file.pth.tar", "best_model.pth", "checkpoint.pth")
+MODEL_FILES = (
+    "model.pth",
+    "model_file.pth",
+    "model_file.pth.tar",
+    "best_model.pth",
+    "checkpoint.pth",
+)
 VOCODER_FOLDERS = ("vocoder", "hifigan")
 HINDI_CODES = ("hi", "hin", "hi-in", "hi_in", "hindi")
 # Catalogue entries `narrator voices` offers even before they are downloaded.
@@ -135,7 +141,9 @@ def locate(spec: str, vocoder: str | os.PathLike[str] | None = None) -> CoquiFil
     if is_model_name(spec) and not path.exists():
         folder = coqui_model_dir(spec)
         if folder is None:
-            raise ModelMissingError(f"Coqui model {spec} is not downloaded: run `{pull_command(spec)}`")
+            raise ModelMissingError(
+                f"Coqui model {spec} is not downloaded: run `{pull_command(spec)}`"
+            )
         label = spec
     elif path.is_dir():
         folder, label = path, str(path.resolve())
@@ -159,7 +167,10 @@ def locate(spec: str, vocoder: str | os.PathLike[str] | None = None) -> CoquiFil
         voc_folder = voc_path if voc_path.is_dir() else voc_path.parent
         if not (voc_folder / "config.json").is_file():
             raise InputError(f"vocoder {voc_path} has no config.json beside it")
-        voc_pair = (voc_path if voc_path.is_file() else find_checkpoint(voc_folder), voc_folder / "config.json")
+        voc_pair = (
+            voc_path if voc_path.is_file() else find_checkpoint(voc_folder),
+            voc_folder / "config.json",
+        )
     else:
         voc_pair = find_vocoder(config.parent)
     return CoquiFiles(
@@ -282,20 +293,22 @@ def _load_tts(files: CoquiFiles) -> Any:
             config = VitsConfig()
             model = Vits(config)
             model.load_fairseq_checkpoint(config, files.checkpoint, eval=True)
-        except Exception as exc:  # noqa: BLE001 - any failure means "not a usable checkpoint"
+        except Exception as exc:
             raise load_error(files.checkpoint, exc) from exc
         return model
     try:
         config = load_config(str(files.config))
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(f"{files.config} is not a Coqui config.json: {exc}".splitlines()[0]) from exc
+    except Exception as exc:
+        raise InputError(
+            f"{files.config} is not a Coqui config.json: {exc}".splitlines()[0]
+        ) from exc
     _fix_paths(config, files.config.parent)
     from TTS.tts.models import setup_model
 
     try:
         model = setup_model(config)
         model.load_checkpoint(config, str(files.checkpoint), eval=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise load_error(files.checkpoint, exc) from exc
     model.to(torch.device("cpu"))
     return model
@@ -312,7 +325,7 @@ def _load_vocoder(files: CoquiFiles) -> tuple[Any, Any] | None:
         config = load_config(str(files.vocoder_config))
         vocoder = setup_vocoder_model(config)
         vocoder.load_checkpoint(config, str(files.vocoder), eval=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise load_error(files.vocoder, exc) from exc
     return vocoder, AudioProcessor(config.audio)
 
@@ -426,8 +439,12 @@ class CoquiEngine(BaseEngine):
                     + ", ".join(self.speakers)
                 )
             if speaker not in ("default", spec, Path(spec).name, self.files.label):
-                raise InputError(f"{self.files.label} has a single speaker; leave out --voice {speaker}")
-        self._speaker = speaker if speaker in self.speakers else (self.speakers[0] if self.speakers else None)
+                raise InputError(
+                    f"{self.files.label} has a single speaker; leave out --voice {speaker}"
+                )
+        self._speaker = (
+            speaker if speaker in self.speakers else (self.speakers[0] if self.speakers else None)
+        )
         self.voice = self._speaker or "default"
         self._language, lang_notice = _language(self._model)
         if lang_notice:
@@ -466,7 +483,9 @@ class CoquiEngine(BaseEngine):
         """Speak one chunk: float32 mono at `sample_rate`, the same audio for the same text."""
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
-        return with_cpu_fallback(lambda dev: self._synthesize_on(text, dev), self.device, self._move, self.notices)
+        return with_cpu_fallback(
+            lambda dev: self._synthesize_on(text, dev), self.device, self._move, self.notices
+        )
 
     def _synthesize_on(self, text: str, device: str) -> np.ndarray:
         import torch
@@ -490,7 +509,9 @@ class CoquiEngine(BaseEngine):
         except (RuntimeError, KeyError, ValueError, IndexError) as exc:
             if is_cuda_oom(exc):
                 raise
-            raise EngineError(f"Coqui synthesis failed: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+            raise EngineError(
+                f"Coqui synthesis failed: {type(exc).__name__}: {exc}".splitlines()[0]
+            ) from exc
         if isinstance(wav, torch.Tensor):
             wav = wav.detach().cpu().numpy()
         wav = np.asarray(wav, dtype=np.float32).squeeze()

@@ -27,7 +27,7 @@ import numpy as np
 
 from narrator.engines import kokoro_assets as assets
 from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
-from narrator.errors import EngineError, InputError
+from narrator.errors import DeviceError, EngineError, InputError
 
 MAX_TOKENS = 510  # the model's context is 512 positions, two of them the pad tokens
 SAMPLE_RATE = 24000
@@ -211,8 +211,8 @@ class KokoroEngine(BaseEngine):
 
     name: ClassVar[str] = "kokoro"
     sample_rate = SAMPLE_RATE
-    # A generous cap for code that thinks in characters; the real limit is fits().
-    # Hindi news text gives about one phoneme per character, so 300 leaves room.
+    # A cap for code that thinks in characters; the real limit is fits(). Hindi
+    # news text gives about 1.4 phonemes per character, so 300 is ~430 of 510.
     max_chars = 300
 
     def __init__(
@@ -258,7 +258,16 @@ class KokoroEngine(BaseEngine):
             raise EngineError(
                 f"ONNX Runtime could not load {assets.model_path()}: {str(exc).splitlines()[0]}"
             ) from None
-        return session, session.get_providers()
+        active = session.get_providers()
+        if "CUDAExecutionProvider" in providers and "CUDAExecutionProvider" not in active:
+            # ORT falls back to the CPU when the CUDA libraries fail to load.
+            if device == "cuda":
+                raise DeviceError(
+                    "--device cuda was asked for, but ONNX Runtime could not start CUDA "
+                    "(check the CUDA and cuDNN libraries onnxruntime-gpu needs)"
+                )
+            self.notices.append("ONNX Runtime could not start CUDA; Kokoro runs on the CPU")
+        return session, active
 
     # --- text -> tokens ------------------------------------------------------
 
@@ -293,6 +302,8 @@ class KokoroEngine(BaseEngine):
             "style": style.reshape(1, -1).astype(np.float32, copy=False),
             "speed": np.array([self.speed], dtype=np.float32),
         }
+        if self._session is None:
+            raise EngineError("this Kokoro engine was closed; load a new one")
         try:
             audio = self._session.run(None, feeds)[0]
         except Exception as exc:  # noqa: BLE001 (ORT errors subclass Exception only)

@@ -163,7 +163,9 @@ def load_user_voices(folder: Path | None = None) -> list[UserVoice]:
     return voices
 
 
-def find_user_voice(name: str, engine: str | None = None, folder: Path | None = None) -> UserVoice | None:
+def find_user_voice(
+    name: str, engine: str | None = None, folder: Path | None = None
+) -> UserVoice | None:
     for voice in load_user_voices(folder):
         if voice.name == name and (engine is None or voice.engine == engine):
             return voice

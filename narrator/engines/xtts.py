@@ -88,8 +88,7 @@ def locate_xtts(model_dir: str | os.PathLike[str] | None = None) -> Path:
     folder = coqui_model_dir(XTTS_NAME)
     if folder is None or not all((folder / name).is_file() for name in REQUIRED):
         raise ModelMissingError(
-            f"XTTS-v2 weights are not downloaded: run `{pull_command(XTTS_NAME)}` "
-            f"({CPML.name})"
+            f"XTTS-v2 weights are not downloaded: run `{pull_command(XTTS_NAME)}` ({CPML.name})"
         )
     return folder
 
@@ -117,6 +116,19 @@ def _studio_names(folder: Path) -> list[str]:
     return [str(name) for name in data] if isinstance(data, dict) else []
 
 
+def _fold_weight_norm(module: Any) -> None:
+    """Bake weight norm into the decoder's weights (same output, less work per decode).
+
+    Coqui's XTTS keeps the parametrization at inference, recomputing every
+    weight on every decode; streaming decodes many times per chunk.
+    """
+    from torch.nn.utils import parametrize
+
+    for sub in module.modules():
+        if parametrize.is_parametrized(sub, "weight"):
+            parametrize.remove_parametrizations(sub, "weight", leave_parametrized=True)
+
+
 def prepare_text(text: str) -> str:
     """What XTTS is given for a chunk (see the module notes); EngineError on digits."""
     if _DIGIT.search(text):
@@ -128,8 +140,8 @@ def prepare_text(text: str) -> str:
 
 
 def max_codes(text: str, limit: int) -> int:
-    """How many audio codes a chunk may generate before XTTS is cut off."""
-    return max(8, min(limit, int(CODES_CAP_EXTRA + CODES_PER_CHAR_CAP * len(text))))
+    """How many audio codes a chunk may generate before XTTS is cut off (<= the model's own)."""
+    return min(limit, int(CODES_CAP_EXTRA + CODES_PER_CHAR_CAP * len(text)))
 
 
 class XttsEngine(BaseEngine):
@@ -170,8 +182,7 @@ class XttsEngine(BaseEngine):
         self._model = self._load()
         self.sample_rate = int(self._model.args.output_sample_rate)
         self.latents_from_cache = False
-        self._voice_digest = ""
-        self.voice, self._latent, self._embedding = self._choose_voice(voice)
+        self.set_voice(voice)
         self._model.to(self.device)
 
     # -- loading -------------------------------------------------------------------
@@ -185,16 +196,19 @@ class XttsEngine(BaseEngine):
         try:
             config = XttsConfig()
             config.load_json(str(config_path))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise InputError(f"{config_path} is not an XTTS config: {exc}".splitlines()[0]) from exc
         with _hub_offline():
             try:
                 model = Xtts(config)
                 model.load_checkpoint(config, checkpoint_dir=str(self.folder), eval=True)
-            except Exception as exc:  # noqa: BLE001 - any failure means "not usable weights"
+            except Exception as exc:
                 raise load_error(self.folder / "model.pth", exc) from exc
         if LANGUAGE not in config.languages:
-            raise EngineError(f"this XTTS model does not speak Hindi (languages: {config.languages})")
+            raise EngineError(
+                f"this XTTS model does not speak Hindi (languages: {config.languages})"
+            )
+        _fold_weight_norm(model.hifigan_decoder)
         return model.to(torch.device("cpu"))
 
     @property
@@ -212,19 +226,23 @@ class XttsEngine(BaseEngine):
 
     # -- voices ----------------------------------------------------------------------
 
-    def _choose_voice(self, voice: str | None) -> tuple[str, Any, Any]:
+    def set_voice(self, voice: str | None) -> None:
+        """Switch voice without reloading the model (the TUI's voice picker uses this)."""
+        self.voice, self._latent, self._embedding, self._voice_digest = self._choose_voice(voice)
+
+    def _choose_voice(self, voice: str | None) -> tuple[str, Any, Any, str]:
         from narrator.engines.voices_toml import find_user_voice
 
         studio = self.studio_speakers
         if voice is None:
             if studio:
-                return (studio[0], *self._studio_latents(studio[0]))
+                return (studio[0], *self._studio_latents(studio[0]), "studio")
             raise InputError(
                 "this XTTS model has no studio speakers: add a reference clip to the voices "
                 "folder and pass --voice NAME"
             )
         if voice in studio:
-            return (voice, *self._studio_latents(voice))
+            return (voice, *self._studio_latents(voice), "studio")
         user = find_user_voice(voice, engine="xtts")
         if user is not None and user.clip is not None:
             return (voice, *self.clip_latents(user.clip))
@@ -239,11 +257,14 @@ class XttsEngine(BaseEngine):
 
     def _studio_latents(self, name: str) -> tuple[Any, Any]:
         entry = self._model.speaker_manager.speakers[name]
-        self._voice_digest = "studio"
         return entry["gpt_cond_latent"], entry["speaker_embedding"]
 
-    def clip_latents(self, clip: Path) -> tuple[Any, Any]:
-        """Conditioning latents of a reference clip, computed once per clip and model."""
+    def clip_latents(self, clip: Path) -> tuple[Any, Any, str]:
+        """Conditioning latents of a reference clip (+ the clip's digest), computed once.
+
+        Cached in cache_dir()/xtts-latents under the clip's content hash and the
+        model id; `latents_from_cache` says whether this call found them there.
+        """
         import torch
 
         from narrator.engines.voices_toml import load_reference_clip
@@ -258,12 +279,11 @@ class XttsEngine(BaseEngine):
         key = hashlib.sha256(f"{digest}|{self._model_id}|{settings}".encode()).hexdigest()[:32]
         folder = cache_dir() / LATENT_DIR
         target = folder / f"{key}.pt"
-        self._voice_digest = digest[:16]
         if target.is_file():
             try:
                 data = torch.load(target, map_location="cpu", weights_only=True)
                 self.latents_from_cache = True
-                return data["gpt_cond_latent"], data["speaker_embedding"]
+                return data["gpt_cond_latent"], data["speaker_embedding"], digest[:16]
             except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed
                 pass
         audio, rate = load_reference_clip(clip)
@@ -290,7 +310,7 @@ class XttsEngine(BaseEngine):
                 os.unlink(tmp)
             raise
         self.latents_from_cache = False
-        return data["gpt_cond_latent"], data["speaker_embedding"]
+        return data["gpt_cond_latent"], data["speaker_embedding"], digest[:16]
 
     # -- synthesis -----------------------------------------------------------------
 
@@ -303,7 +323,7 @@ class XttsEngine(BaseEngine):
             "top_k": cfg.top_k,
             "top_p": cfg.top_p,
             "speed": self.speed,
-            "max_new_tokens": max_codes(text, int(self._model.args.gpt_max_audio_tokens)),
+            "max_new_tokens": max_codes(text, int(self._model.gpt.max_gen_mel_tokens)),
         }
 
     def synthesize(self, text: str) -> np.ndarray:
@@ -343,7 +363,9 @@ class XttsEngine(BaseEngine):
             self.notices.append("CUDA ran out of memory on a chunk; it was finished on the CPU")
             self._model.to("cpu")
             try:
-                rest = np.concatenate(list(self._stream_on(spoken, "cpu")) or [np.zeros(0, np.float32)])
+                rest = np.concatenate(
+                    list(self._stream_on(spoken, "cpu")) or [np.zeros(0, np.float32)]
+                )
             finally:
                 self._model.to(self.device)
             if len(rest) > yielded:

@@ -39,14 +39,17 @@ class CleanResult:
 
 # --- characters ------------------------------------------------------------
 
-_DEVANAGARI = "\u0900-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF"
+_DEVANAGARI = "\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff"
 _HAS_DEVANAGARI = re.compile(f"[{_DEVANAGARI}]")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u180e\u034f]")
+_INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u180e\u034f]"
+)
 _JOINER = re.compile("[\u200c\u200d]")
 _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_DOUBLE_QUOTES = re.compile("[“”„‟«»″〝〞＂]")
-_SINGLE_QUOTES = re.compile("[‘’‚‛‹›′]")
+_DOUBLE_QUOTES = re.compile("[“”„‟″〝〞＂]")
+_SINGLE_QUOTES = re.compile("[‘’‚‛′]")
+_GUILLEMETS = re.compile("[«»‹›]")  # quotes, or breadcrumb separators: judged per line first
 _LATIN_APOSTROPHE = re.compile("(?<=[A-Za-z])[’'](?=[A-Za-z])")
 _RANGE_DASH = re.compile("(?<=\\d) *[‒–―] *(?=\\d)")
 _DASHES = re.compile(" *(?:[‒–―—]|--+) *")
@@ -54,9 +57,11 @@ _HYPHENS = re.compile("[‐‑−]")
 _BULLET = re.compile("^\\s*[•●▪►▶◆■□○◦‣⁃·✓✔➤➜→*]+\\s+")
 _MULTISPACE = re.compile(" {2,}")
 
-_HTML_BLOCK = re.compile(r"<(script|style|noscript|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|p|li|h[1-6])\b[^<>]*>", re.I)
+_HTML_BLOCK = re.compile(
+    r"<(script|style|noscript|iframe)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|p|li|h[1-6])\b[^<>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
@@ -64,15 +69,15 @@ _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 # other Indic scripts, Arabic, Hebrew, Cyrillic, Thai..., and CJK with its
 # punctuation. Latin stays (names, acronyms: normalization reads them).
 _FOREIGN = (
-    "\u0400-\u052F\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\u0980-\u0DFF"
-    "\u0E00-\u0FFF\u1000-\u109F\u1100-\u11FF\u1780-\u17FF\u2E80-\u2FDF\u3000-\u303F"
-    "\u3040-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7AF"
-    "\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\U00020000-\U0002FA1F"
+    "\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u0980-\u0dff"
+    "\u0e00-\u0fff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\u3000-\u303f"
+    "\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7af"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f"
 )
 _FOREIGN_RUN = re.compile(f"[{_FOREIGN}](?:[\\s\\d,.!?;:'\"()\\-]*[{_FOREIGN}])*")
 _FOREIGN_SENTENCE_END = re.compile("[。！？．]")
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 _PIPE_DANDA = re.compile(f"(?<=[{_DEVANAGARI}])\\s*\\|(?=\\s|$)")
@@ -82,8 +87,11 @@ _TERMINAL = "।॥?!.…"
 
 # --- line rules ------------------------------------------------------------
 
+
 def _alternatives(words: str) -> str:
-    return "|".join(sorted((w.strip() for w in words.split(";") if w.strip()), key=len, reverse=True))
+    return "|".join(
+        sorted((w.strip() for w in words.split(";") if w.strip()), key=len, reverse=True)
+    )
 
 
 _SEP = "\\s*[:：|\\-–—»>]"
@@ -100,18 +108,18 @@ _READ_ALSO = _alternatives(
     "लेटेस्ट न्यूज; लेटेस्ट न्यूज़; ताज़ा खबरें; ताजा खबरें; more stories; top stories;"
     "latest news; trending; trending now; ट्रेंडिंग"
 )
-_READ_ALSO_LINE = re.compile(f"^(?:{_READ_ALSO})(?:{_END}|{_SEP}\\s*\\S)", re.I)
-_READ_ALSO_ALONE = re.compile(f"^(?:{_READ_ALSO}){_END}", re.I)
+_READ_ALSO_LINE = re.compile(f"^(?:{_READ_ALSO})(?:{_END}|{_SEP}\\s*\\S)", re.IGNORECASE)
+_READ_ALSO_ALONE = re.compile(f"^(?:{_READ_ALSO}){_END}", re.IGNORECASE)
 
 _COMMENTS = _alternatives(
     "discussion; discussions; join the conversation; join the discussion; comments; comment;"
     "leave a comment; leave a reply; post a comment; add a comment; write a comment;"
     "show comments; view comments; load more comments; be the first to comment;"
     "sign in to comment; log in to comment; टिप्पणी करें; टिप्पणी लिखें; टिप्पणियाँ;"
-    "टिप्पणियां; टिप्पणी; कमेंट करें; कमेंट लिखें; कमेंट्स; कमेंट; अपनी राय दें;"
+    "टिप्पणियां; कमेंट करें; कमेंट लिखें; कमेंट्स; कमेंट; अपनी राय दें;"
     "अपनी राय लिखें; अपनी प्रतिक्रिया दें; प्रतिक्रिया दें; चर्चा में शामिल हों"
 )
-_COMMENT_LINE = re.compile(f"^(?:\\d+\\s+)?(?:{_COMMENTS})(?:\\s*\\(\\d+\\))?{_END}", re.I)
+_COMMENT_LINE = re.compile(f"^(?:\\d+\\s+)?(?:{_COMMENTS})(?:\\s*\\(\\d+\\))?{_END}", re.IGNORECASE)
 
 _CHROME = _alternatives(
     "advertisement; advertisment; sponsored; ad; विज्ञापन; स्पॉन्सर्ड; "
@@ -119,15 +127,17 @@ _CHROME = _alternatives(
     "आगे पढ़ें; आगे की खबर; खबर जारी है; नीचे पढ़ें; listen to this article; इस खबर को सुनें;"
     "audio; ऑडियो सुनें; play; back to top"
 )
-_CHROME_LINE = re.compile(f"^(?:{_CHROME}){_END}", re.I)
-_TAGS_LINE = re.compile(f"^(?:tags|tag|topics|keywords|टैग्स|टैग|विषय|कीवर्ड्स|श्रेणी|category){_SEP}", re.I)
+_CHROME_LINE = re.compile(f"^(?:{_CHROME}){_END}", re.IGNORECASE)
+_TAGS_LINE = re.compile(
+    f"^(?:tags|tag|topics|keywords|टैग्स|टैग|विषय|कीवर्ड्स|श्रेणी|category){_SEP}", re.IGNORECASE
+)
 _READING_TIME = re.compile(
     r"^(?:\d+\s*(?:min|mins|minutes?|मिनट)\s*(?:read|में पढ़ें|की रीडिंग)|पढ़ने का समय\s*[:：]?.*|reading time\s*[:：].*)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 _AGO = re.compile(
     r"^(?:updated\s*|अपडेटेड\s*)?\d+\s*(?:seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|सेकंड|मिनट|घंटे|घंटा|दिन|हफ्ते|सप्ताह)\s*(?:ago|पहले)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 
 _STAMP_LABEL = _alternatives(
@@ -138,11 +148,13 @@ _STAMP_LABEL = _alternatives(
     "प्रकाशन; पब्लिश्ड; पब्लिश; अद्यतन; संशोधित; लेखक; लेखिका; रिपोर्ट; रिपोर्टर;"
     "संवाददाता; एडिटेड बाय; एडिटर; संपादक; संपादन; द्वारा; लिखा गया"
 )
-_STAMP_LABEL_SEP = re.compile(f"(?:^|[|,•·]\\s*)(?:{_STAMP_LABEL})\\s*(?:on|at|by)?\\s*[:：|]", re.I)
-_STAMP_LABEL_DATE = re.compile(
-    f"^(?:{_STAMP_LABEL})\\s+(?:on\\s+|at\\s+)?(?=\\d|[{_DEVANAGARI}A-Za-z]+\\s+\\d)", re.I
+_STAMP_LABEL_SEP = re.compile(
+    f"(?:^|[|,•·]\\s*)(?:{_STAMP_LABEL})\\s*(?:on|at|by)?\\s*[:：|]", re.IGNORECASE
 )
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}\s*$")
+_STAMP_LABEL_DATE = re.compile(
+    f"^(?:{_STAMP_LABEL})\\s+(?:on\\s+|at\\s+)?(?=\\d|[{_DEVANAGARI}A-Za-z]+\\s+\\d)", re.IGNORECASE
+)
+_BYLINE = re.compile(r"^(?:[Bb]y|BY)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}\s*$")
 
 _CREDIT_WORD = _alternatives(
     "चित्र; छवि; फोटो; फ़ोटो; तस्वीर; तस्वीरें; इमेज; image; images; photo; photos; picture;"
@@ -152,11 +164,12 @@ _CREDIT_TAIL = _alternatives(
     "स्रोत; साभार; क्रेडिट; सौजन्य; सोर्स; source; credit; credits; courtesy; by"
 )
 _CREDIT_LINE = re.compile(
-    f"^\\(?\\s*(?:{_CREDIT_WORD})\\s*(?:(?:{_CREDIT_TAIL})\\s*)?(?:नोट|note)?\\s*[:：|–—-]", re.I
+    f"^\\(?\\s*(?:{_CREDIT_WORD})\\s*(?:(?:{_CREDIT_TAIL})\\s*)?(?:नोट|note)?\\s*[:：|–—-]",
+    re.IGNORECASE,
 )
 _SOURCE_LINE = re.compile(
     "^\\(?\\s*(?:स्रोत|सोर्स|source|sources|साभार|courtesy|credit|credits|इनपुट|input|inputs)\\s*[:：-]",
-    re.I,
+    re.IGNORECASE,
 )
 _CREDIT_PHRASE = re.compile(
     "getty images|shutterstock|istock|pti photo|ani photo|file photo|file pic|फाइल फोटो|फ़ाइल फ़ोटो|"
@@ -164,61 +177,170 @@ _CREDIT_PHRASE = re.compile(
     "सांकेतिक (?:तस्वीर|फोटो|फ़ोटो|चित्र|इमेज)|representative (?:image|photo|picture|pic)|"
     "symbolic (?:image|photo|picture)|ai (?:द्वारा )?(?:उत्पन्न|निर्मित|जनित)|ai[- ]generated|"
     "generated by ai|midjourney",
-    re.I,
+    re.IGNORECASE,
 )
 _INLINE_CREDIT = re.compile(
-    "\\(\\s*(?:(?:" + _CREDIT_PHRASE.pattern + ")[^()]{0,40}|(?:" + _CREDIT_WORD + ")\\s*(?:(?:"
-    + _CREDIT_TAIL + ")\\s*)?[:：-][^()]{0,50}|(?:" + _CREDIT_WORD + "))\\s*\\)",
-    re.I,
+    "\\(\\s*(?:(?:"
+    + _CREDIT_PHRASE.pattern
+    + ")[^()]{0,40}|(?:"
+    + _CREDIT_WORD
+    + ")\\s*(?:(?:"
+    + _CREDIT_TAIL
+    + ")\\s*)?[:：-][^()]{0,50}|(?:"
+    + _CREDIT_WORD
+    + "))\\s*\\)",
+    re.IGNORECASE,
 )
+_NOTICE_LINE = re.compile(
+    r"^\((?=[^()]*(?:सिंडीकेट|syndicat|फीड|feed|संपादित नहीं|not been edited|ऑटो-?जेनरेटेड|"
+    r"auto-?generated|इनपुट|inputs?\b|एजेंसी|agency))[^()]{3,250}\)$"
+    r"|^\((?:भाषा|एजेंसी|पीटीआई|एएनआई|आईएएनएस|वार्ता|यूएनआई|PTI|ANI|IANS|UNI|Reuters|AP|AFP)"
+    r"(?:\s*[,/-]\s*[^()\s]+){0,3}\)$",
+    re.IGNORECASE,
+)
+_COPYRIGHT_LINE = re.compile(
+    r"^(?:©|\(c\)|copyright|कॉपीराइट|सर्वाधिकार सुरक्षित|all rights reserved)", re.IGNORECASE
+)
+_BREADCRUMB_SEP = re.compile(r"\s[›»>/]\s|\s?[›»]\s?")
 _GALLERY_INDEX = re.compile(r"\(\s*\d{1,2}\s*\)")
-_SLIDE_COUNTER = re.compile(r"^(?:(?:image|photo|slide|तस्वीर|फोटो)\s*)?\d{1,2}\s*(?:/|of|में से)\s*\d{1,2}$", re.I)
+_SLIDE_COUNTER = re.compile(
+    r"^(?:(?:image|photo|slide|तस्वीर|फोटो)\s*)?\d{1,2}\s*(?:/|of|में से)\s*\d{1,2}$", re.IGNORECASE
+)
 
 _SHARE_EN = re.compile(
     r"\b(?:share|shares|tweet|follow|subscribe|click here|download|sign up|newsletter|whatsapp|"
     r"facebook|twitter|telegram|linkedin|instagram|youtube|google news|email|e-mail|print|"
     r"copy link|bookmark|like us|join us|notifications?)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _SHARE_HI = re.compile(
     "शेयर (?:करें|कीजिए|करे)|फॉलो (?:करें|कीजिए|करे)|फ़ॉलो (?:करें|कीजिए|करे)|"
     "सब्सक्राइब (?:करें|कीजिए|करे)|क्लिक (?:करें|कीजिए)|डाउनलोड (?:करें|कीजिए)|"
     "लाइक (?:करें|कीजिए)|कॉपी (?:करें|कीजिए)|ज्वाइन (?:करें|कीजिए)|जॉइन (?:करें|कीजिए)|"
     "जुड़ें|जुड़िए|जुड़े रहें|हमें फॉलो|हमें फ़ॉलो|गूगल न्यूज़|गूगल न्यूज|व्हाट्सएप चैनल|"
-    "नोटिफिकेशन (?:पाएं|पाने)|न्यूज़लेटर"
+    "नोटिफिकेशन (?:पाएं|पाने)|न्यूज़लेटर|फॉन्ट (?:छोटा|बड़ा)|फ़ॉन्ट (?:छोटा|बड़ा)|ऐप (?:डाउनलोड|इंस्टॉल)"
 )
 _PLATFORMS = frozenset(
-    "facebook twitter x whatsapp telegram linkedin instagram youtube email e-mail print copy "
-    "link share reddit pinterest koo threads फेसबुक ट्विटर व्हाट्सएप टेलीग्राम इंस्टाग्राम यूट्यूब "
-    "ईमेल प्रिंट शेयर".split()
+    [
+        "facebook",
+        "twitter",
+        "x",
+        "whatsapp",
+        "telegram",
+        "linkedin",
+        "instagram",
+        "youtube",
+        "email",
+        "e-mail",
+        "print",
+        "copy",
+        "link",
+        "share",
+        "reddit",
+        "pinterest",
+        "koo",
+        "threads",
+        "फेसबुक",
+        "ट्विटर",
+        "व्हाट्सएप",
+        "टेलीग्राम",
+        "इंस्टाग्राम",
+        "यूट्यूब",
+        "ईमेल",
+        "प्रिंट",
+        "शेयर",
+    ]
 )
 
 # --- dates -----------------------------------------------------------------
 
 _MONTHS = {
-    "जनवरी": 1, "फरवरी": 2, "फ़रवरी": 2, "मार्च": 3, "अप्रैल": 4, "अप्रेल": 4, "मई": 5,
-    "जून": 6, "जुलाई": 7, "अगस्त": 8, "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10,
-    "अक्तूबर": 10, "नवंबर": 11, "नवम्बर": 11, "दिसंबर": 12, "दिसम्बर": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "जनवरी": 1,
+    "फरवरी": 2,
+    "फ़रवरी": 2,
+    "मार्च": 3,
+    "अप्रैल": 4,
+    "अप्रेल": 4,
+    "मई": 5,
+    "जून": 6,
+    "जुलाई": 7,
+    "अगस्त": 8,
+    "सितंबर": 9,
+    "सितम्बर": 9,
+    "अक्टूबर": 10,
+    "अक्तूबर": 10,
+    "नवंबर": 11,
+    "नवम्बर": 11,
+    "दिसंबर": 12,
+    "दिसम्बर": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH_NAMES = _alternatives(";".join(_MONTHS))
-_WEEKDAYS = (
-    "सोमवार मंगलवार बुधवार गुरुवार बृहस्पतिवार शुक्रवार शनिवार रविवार monday tuesday wednesday "
-    "thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun"
-).split()
+_WEEKDAYS = [
+    "सोमवार",
+    "मंगलवार",
+    "बुधवार",
+    "गुरुवार",
+    "बृहस्पतिवार",
+    "शुक्रवार",
+    "शनिवार",
+    "रविवार",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+]
 _DEV_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_DATE_DMY = re.compile(f"(\\d{{1,2}})(?:st|nd|rd|th)?\\s*[ ,.-]?\\s*({_MONTH_NAMES})\\.?,?\\s*(\\d{{4}})", re.I)
-_DATE_MDY = re.compile(f"({_MONTH_NAMES})\\.?\\s+(\\d{{1,2}})(?:st|nd|rd|th)?,?\\s+(\\d{{4}})", re.I)
+_DATE_DMY = re.compile(
+    f"(\\d{{1,2}})(?:st|nd|rd|th)?\\s*[ ,.-]?\\s*({_MONTH_NAMES})\\.?,?\\s*(\\d{{4}})",
+    re.IGNORECASE,
+)
+_DATE_MDY = re.compile(
+    f"({_MONTH_NAMES})\\.?\\s+(\\d{{1,2}})(?:st|nd|rd|th)?,?\\s+(\\d{{4}})", re.IGNORECASE
+)
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
-_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?(?!\d)", re.I)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?(?!\d)", re.IGNORECASE)
 _DATE_TOKENS = re.compile(
     f"{_MONTH_NAMES}|{'|'.join(_WEEKDAYS)}|\\b(?:am|pm|ist|gmt|utc|hrs|a\\.m|p\\.m)\\b|बजे|तारीख|"
     "दिनांक|समय|अपराह्न|पूर्वाह्न|सुबह|शाम|दोपहर|रात|\\d+(?:st|nd|rd|th)?|[\\s,./:|()\\-–—+]",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -226,7 +348,12 @@ def parse_date(text: str) -> datetime | None:
     """The first calendar date written in `text` (with its time when one follows)."""
     text = text.translate(_DEV_DIGITS)
     found: list[tuple[int, datetime]] = []
-    for pattern, order in ((_DATE_ISO, "ymd"), (_DATE_DMY, "dmy"), (_DATE_MDY, "mdy"), (_DATE_NUMERIC, "dmy")):
+    for pattern, order in (
+        (_DATE_ISO, "ymd"),
+        (_DATE_DMY, "dmy"),
+        (_DATE_MDY, "mdy"),
+        (_DATE_NUMERIC, "dmy"),
+    ):
         for m in pattern.finditer(text):
             parts = dict(zip(order, m.groups(), strict=True))
             month = parts["m"]
@@ -318,7 +445,7 @@ def _strip_html(text: str, removed: list[str]) -> str:
     if "<" in text:
         for m in _HTML_BLOCK.finditer(text):
             removed.append(m.group()[:200])
-        text = _HTML_BLOCK.sub("\n", text)
+        text = _HTML_BLOCK.sub("", text)
         text = _HTML_COMMENT.sub("", text)
         text = _HTML_BREAK.sub("\n", text)
         text = _HTML_TAG.sub("", text)
@@ -380,14 +507,22 @@ def _line_rule(line: str, first: bool) -> str | None:
         return "read-also-alone" if _READ_ALSO_ALONE.match(key) else "read-also"
     if _COMMENT_LINE.match(key):
         return "comments"
-    if _CHROME_LINE.match(key) or _TAGS_LINE.match(key) or _READING_TIME.match(key):
+    if _CHROME_LINE.match(key) or _READING_TIME.match(key):
         return "chrome"
-    if len(key) <= 200 and (_CREDIT_LINE.match(key) or (_SOURCE_LINE.match(key) and len(key) <= 100)):
+    if _TAGS_LINE.match(key) and len(key) <= 200 and not _is_sentence(key):
+        return "chrome"
+    if len(key) <= 200 and (
+        _CREDIT_LINE.match(key) or (_SOURCE_LINE.match(key) and len(key) <= 100)
+    ):
         return "credit"
     if _is_stamp_line(key):
         return "stamp"
+    if _NOTICE_LINE.match(key) or _COPYRIGHT_LINE.match(key):
+        return "chrome"
     if _is_sentence(key):
         return None
+    if _is_breadcrumb(key) or _is_widget(key):
+        return "chrome"
     if len(key) <= 90 and _CREDIT_PHRASE.search(key):
         return "credit"
     if _SLIDE_COUNTER.match(key):
@@ -403,6 +538,19 @@ def _line_rule(line: str, first: bool) -> str | None:
     if not first and words <= 12 and len(key) <= 80 and _GALLERY_INDEX.search(key):
         return "caption"
     return None
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Navigation such as "हिंदी न्यूज़ › देश › राजनीति": short items between separators."""
+    parts = [p.strip() for p in _BREADCRUMB_SEP.split(line)]
+    return len(parts) >= 3 and all(0 < len(p.split()) <= 3 for p in parts) and len(line) <= 100
+
+
+def _is_widget(line: str) -> bool:
+    """Player and font controls: no Hindi, hardly a letter ("A+ A-", "00:00")."""
+    if _HAS_DEVANAGARI.search(line) or len(line) > 20:
+        return False
+    return sum(ch.isalpha() for ch in line) < 4 and not any(ch.isdigit() for ch in line)
 
 
 def _drop_boilerplate(lines: list[str], removed: list[str]) -> list[str]:
@@ -474,6 +622,7 @@ def _clean_inline(line: str, removed: list[str]) -> str:
         for m in pattern.finditer(line):
             removed.append(m.group())
         line = pattern.sub(" ", line)
+    line = _GUILLEMETS.sub('"', line)
     line = _EMPTY_BRACKETS.sub(" ", line)
     line = _remove_foreign(line, removed)
     line = _PIPE_DANDA.sub("।", line)

@@ -72,7 +72,7 @@ for _i, _names in enumerate(
         "january jan", "february feb", "march mar", "april apr", "may", "june jun",
         "july jul", "august aug", "september sep sept", "october oct",
         "november nov", "december dec",
-    ),  # fmt: skip
+    ),
     start=1,
 ):
     for _n in _names.split():
@@ -83,7 +83,7 @@ for _i, _names in enumerate(
     (
         "जनवरी", "फ़रवरी फरवरी", "मार्च", "अप्रैल अप्रेल", "मई", "जून", "जुलाई",
         "अगस्त", "सितंबर सितम्बर", "अक्टूबर अक्तूबर", "नवंबर नवम्बर", "दिसंबर दिसम्बर",
-    ),  # fmt: skip
+    ),
     start=1,
 ):
     for _n in _names.split():
@@ -195,12 +195,15 @@ def ordinal(n: int, form: str = "a") -> str:
     return cardinal(n) + _REGULAR_ENDING[form]
 
 
-def read_date(day: int, month: int, year: int | None) -> str:
-    """15 October 2025 -> पंद्रह अक्टूबर दो हज़ार पच्चीस."""
-    words = f"{cardinal(day)} {MONTHS[month - 1]}"
+def read_date(day: int, month: int, year: int | None, month_name: str | None = None) -> str:
+    """15 October 2025 -> पंद्रह अक्टूबर दो हज़ार पच्चीस (month_name: a Hindi spelling to keep)."""
+    words = f"{cardinal(day)} {month_name or MONTHS[month - 1]}"
     if year is not None:
         words += " " + read_integer(str(year))
     return words
+
+
+_PERIODS = ("सुबह", "दोपहर", "शाम", "रात")
 
 
 def _period(hour24: int) -> str:
@@ -283,7 +286,7 @@ _CUR_WORD = (r"(?P<curword>रुपये|रुपए|रुपया|रु�
 
 # Multiplier words and abbreviations after a number -> how they are said.
 _MULT = {
-    "हज़ार": "हज़ार", "हजार": "हजार", "लाख": "लाख", "करोड़": "करोड़", "करोड": "करोड़",
+    "हज़ार": "हज़ार", "हजार": "हजार", "लाख": "लाख", "करोड़": "करोड़", "करोड": "करोड",
     "अरब": "अरब", "खरब": "खरब", "बिलियन": "बिलियन", "मिलियन": "मिलियन",
     "ट्रिलियन": "ट्रिलियन", "thousand": "हज़ार", "lakh": "लाख", "lakhs": "लाख",
     "lac": "लाख", "lacs": "लाख", "crore": "करोड़", "crores": "करोड़", "cr": "करोड़",
@@ -333,7 +336,7 @@ _NE = r"(?![\d]|[.,]\d)"  # number ends here
 
 _ISO_DATE = re.compile(rf"{_NB}(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
 _DMY_DATE = re.compile(rf"{_NB}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d])")
-_EN_MONTH = r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"  # noqa: E501
+_EN_MONTH = r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 _HI_MONTH = "|".join(sorted(HI_MONTHS, key=len, reverse=True))
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![{W}])(?P<mon>{_EN_MONTH}|{_HI_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
@@ -389,7 +392,8 @@ _MIXED = re.compile(
     r"(?<![\w])([A-Za-z]+(?:-?\d+(?:\.\d+)?[A-Za-z]*)+|\d+[A-Za-z]+(?:\d+[A-Za-z]*)*)(?![\w])"
 )
 _PLAIN = re.compile(rf"(?:(?<![{W}.,])[-−+])?{_NB}(?:{_NUM}){_NE}")
-_MULT_AHEAD = re.compile(rf"\s?(?:{_MULT_WORDS}|{_MULT_LATIN})(?![{W}])")
+# x.5 reads डेढ़ / ढाई / साढ़े before these (2.5 करोड़, 1.5 million, 2.5 गुना)
+_MULT_AHEAD = re.compile(rf"\s?(?:{_MULT_WORDS}|गुना|{_MULT_LATIN})(?![{W}])")
 _ANY_DIGIT = re.compile(r"\d+")
 
 
@@ -411,8 +415,6 @@ def _currency_words(code: str, num: str, sign: str | None, mult: str | None,
         if frac == "00":
             return f"{minus}{head} {unit}"
         return f"{minus}{head} {unit} {cardinal(int(frac))} {sub}"
-    if code == "inr" and num == "1":
-        unit = "रुपया"
     return f"{minus}{read_number(num)} {unit}"
 
 
@@ -421,7 +423,9 @@ def _money(m: re.Match[str]) -> str:
     sign_key = (gd.get("cur") or gd.get("cur2") or "").lower()
     code = _CURRENCY_SIGN.get(sign_key, "usd")
     mult_raw = gd.get("mletter") or gd.get("mult")
-    mult = _MULT.get(mult_raw.lower() if mult_raw and mult_raw.isascii() else mult_raw or "", mult_raw)
+    mult = None
+    if mult_raw:
+        mult = _MULT.get(mult_raw.lower() if mult_raw.isascii() else mult_raw, mult_raw)
     return _pad(_currency_words(code, gd["num"], gd.get("sign"), mult, gd.get("curword")))
 
 
@@ -450,7 +454,8 @@ def _date_mdy(m: re.Match[str]) -> str:
     mo, d = _month_num(m["mon"]), int(m["day"])
     if not mo or not 1 <= d <= 31:
         return m[0]
-    return _pad(read_date(d, mo, int(m["year"])))
+    written = None if m["mon"].isascii() else m["mon"]
+    return _pad(read_date(d, mo, int(m["year"]), written))
 
 
 def _date_dm(m: re.Match[str]) -> str:
@@ -474,14 +479,23 @@ def _time(m: re.Match[str]) -> str:
     ampm = _ampm(m["ampm"])
     if ampm and not 1 <= h <= 12:
         ampm = None
-    return _pad(read_time(h, mi, s, ampm=ampm, baje=bool(m["baje"])))
+    words = read_time(h, mi, s, ampm=ampm, baje=bool(m["baje"]))
+    return _pad(_drop_repeated_period(m, words))
 
 
 def _hour_ampm(m: re.Match[str]) -> str:
     h = int(m["h"])
     if not 1 <= h <= 12:
         return m[0]
-    return _pad(read_time(h, 0, ampm=_ampm(m["ampm"])))
+    return _pad(_drop_repeated_period(m, read_time(h, 0, ampm=_ampm(m["ampm"]))))
+
+
+def _drop_repeated_period(m: re.Match[str], words: str) -> str:
+    """"शाम 6:45 PM": the writer already said शाम; do not say it twice."""
+    first, _, rest = words.partition(" ")
+    if first in _PERIODS and m.string[: m.start()].rstrip().endswith(first):
+        return rest
+    return words
 
 
 def _phone(m: re.Match[str]) -> str:

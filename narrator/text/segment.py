@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from narrator.text.script import Chunk, Sentence
 
-__all__ = ["split_sentences", "make_chunks", "MIN_CHUNK_CHARS", "FIRST_CHUNK_CHARS"]
+__all__ = ["FIRST_CHUNK_CHARS", "MIN_CHUNK_CHARS", "make_chunks", "split_sentences"]
 
 # Chunks shorter than this (spoken characters) are merged into a neighbour when
 # the limit allows: XTTS in particular invents words on tiny inputs.
@@ -41,18 +41,70 @@ _SENTENCE_END_CHARS = "।॥?!.…"
 
 # Latin abbreviations after which "." does not end a sentence (compared in lower case).
 _LATIN_ABBREVIATIONS = frozenset(
-    """mr mrs ms mx dr prof st jr sr sh smt vs etc rs no nos pvt ltd inc co corp
-    fig vol approx est dept govt gen col capt lt sgt hon rev jan feb mar apr jun
-    jul aug sep sept oct nov dec mt ft""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "sh",
+        "smt",
+        "vs",
+        "etc",
+        "rs",
+        "no",
+        "nos",
+        "pvt",
+        "ltd",
+        "inc",
+        "co",
+        "corp",
+        "fig",
+        "vol",
+        "approx",
+        "est",
+        "dept",
+        "govt",
+        "gen",
+        "col",
+        "capt",
+        "lt",
+        "sgt",
+        "hon",
+        "rev",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+    ]
 )
 # Devanagari abbreviations (डॉ. = डॉक्टर, सं. = संवाददाता/संपादक, पं. = पंडित ...).
 _DEVANAGARI_ABBREVIATIONS = frozenset(
-    "डॉ डा श्री श्रीमती सुश्री प्रो सं कु स्व पं मो लि प्रा नं मि".split()
+    ["डॉ", "डा", "श्री", "श्रीमती", "सुश्री", "प्रो", "सं", "कु", "स्व", "पं", "मो", "लि", "प्रा", "नं", "मि"]
 )
 _LATIN_DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")  # U.S, e.g, a.m
-_AKSARA = r"[\u0904-\u0939\u0958-\u0961\u0972-\u097F]\u093C?[\u093E-\u094C\u0962\u0963]?[\u0900-\u0903]?"
-_DEVANAGARI_INITIAL = re.compile(rf"^{_AKSARA}$")
-_DEVANAGARI_DOTTED = re.compile(rf"^(?:{_AKSARA}\.)+{_AKSARA}$")  # ए.पी.जे
+_AKSARA = (
+    r"[\u0904-\u0939\u0958-\u0961\u0972-\u097F]\u093C?[\u093E-\u094C\u0962\u0963]?[\u0900-\u0903]?"
+)
+# Latin letters as Hindi writes them in initials: "के.एल. राहुल", "एम. एस. धोनी".
+_LETTER_NAMES = "डब्ल्यू|डबल्यू|एक्स|क्यू|ज़ेड|जेड|वाई|एच|एफ|एल|एम|एन|एस|आर|आई"
+_INITIAL = rf"(?:{_LETTER_NAMES}|{_AKSARA})"
+_DEVANAGARI_INITIAL = re.compile(rf"^{_INITIAL}$")
+_DEVANAGARI_DOTTED = re.compile(rf"^(?:{_INITIAL}\.)+{_INITIAL}$")  # ए.पी.जे, के.एल
 _TOKEN_EDGE = "\"'“”‘’«»()[]{}<>"
 
 
@@ -150,10 +202,37 @@ def _token_before(line: str, end: int) -> str:
 # Clause ends: a comma, semicolon or colon before a space; a dash (not inside a
 # number range such as 10–20); a spaced hyphen.
 _CLAUSE_PUNCT = re.compile(r"[,;:،](?=\s)|(?<!\d)[—–](?!\d)|(?<=\s)-(?=\s)")
-_CONJUNCTIONS = (
-    "और तथा एवं लेकिन किंतु किन्तु परंतु परन्तु मगर कि या अथवा क्योंकि जबकि बल्कि "
-    "ताकि इसलिए जो जिससे जिसके जिसकी जिसका जिसमें जिसने जिन्होंने जिनके जिनकी जहां जहाँ"
-).split()
+_CONJUNCTIONS = [
+    "और",
+    "तथा",
+    "एवं",
+    "लेकिन",
+    "किंतु",
+    "किन्तु",
+    "परंतु",
+    "परन्तु",
+    "मगर",
+    "कि",
+    "या",
+    "अथवा",
+    "क्योंकि",
+    "जबकि",
+    "बल्कि",
+    "ताकि",
+    "इसलिए",
+    "जो",
+    "जिससे",
+    "जिसके",
+    "जिसकी",
+    "जिसका",
+    "जिसमें",
+    "जिसने",
+    "जिन्होंने",
+    "जिनके",
+    "जिनकी",
+    "जहां",
+    "जहाँ",
+]
 _CONJUNCTION = re.compile(
     r"(?<=\s)(?:" + "|".join(sorted(_CONJUNCTIONS, key=len, reverse=True)) + r")(?=[\s,])"
 )
@@ -404,9 +483,9 @@ def _join(pieces: list[_Piece]) -> str:
     parts = []
     for n, piece in enumerate(pieces):
         spoken = piece.spoken
-        if n + 1 < len(pieces) and piece.ends_sentence and spoken[-1] not in _TERMINAL:
-            if unicodedata.category(spoken[-1])[0] in "LNM":
-                spoken += "।"
+        joined_to_next = n + 1 < len(pieces) and piece.ends_sentence
+        if joined_to_next and unicodedata.category(spoken[-1])[0] in "LNM":
+            spoken += "।"
         parts.append(spoken)
     return " ".join(parts)
 

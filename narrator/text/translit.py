@@ -126,6 +126,12 @@ def _plural(stem_words: str) -> str:
 
 # --------------------------------------------------------------------------
 # the rule-based reader
+#
+# A word becomes a list of units: consonants ("C", Devanagari consonants, doubled?),
+# vowel letters still to be judged ("V", letter) and vowels already known ("Q",
+# quality). Each vowel letter is then judged from what follows it (open or closed
+# syllable, r after it, magic e, end of word) and the units are written out with
+# vowel signs, halants between consonants and anusvara before stops.
 
 # Vowel qualities -> (independent letter, sign after a consonant).
 _V: dict[str, tuple[str, str]] = {
@@ -134,258 +140,288 @@ _V: dict[str, tuple[str, str]] = {
     "AI": ("आइ", "ाइ"), "AU": ("आउ", "ाउ"), "OY": ("ऑय", "ॉय"), "YU": ("यू", "्यू"),
 }  # fmt: skip
 
-# Consonant spellings, longest first -> Devanagari consonants (a cluster may be 2).
-_CONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+# Consonant spellings of more than one letter -> Devanagari consonants.
+_DIGRAPHS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tch", ("च",)), ("sch", ("स", "क")), ("ch", ("च",)), ("sh", ("श",)), ("th", ("थ",)),
     ("ph", ("फ़",)), ("ck", ("क",)), ("qu", ("क", "व")), ("wh", ("व",)), ("dg", ("ज",)),
-    ("x", ("क", "स")), ("j", ("ज",)), ("z", ("ज़",)), ("f", ("फ़",)), ("v", ("व",)),
-    ("w", ("व",)), ("q", ("क",)), ("k", ("क",)), ("r", ("र",)), ("l", ("ल",)),
-    ("m", ("म",)), ("n", ("न",)), ("p", ("प",)), ("b", ("ब",)), ("d", ("ड",)),
-    ("t", ("ट",)), ("s", ("स",)), ("h", ("ह",)),
 )  # fmt: skip
-
-# Vowel spellings (more than one letter) -> quality.
+_SINGLE: dict[str, tuple[str, ...]] = {
+    "b": ("ब",), "d": ("ड",), "f": ("फ़",), "h": ("ह",), "j": ("ज",), "k": ("क",), "l": ("ल",),
+    "m": ("म",), "n": ("न",), "p": ("प",), "q": ("क",), "r": ("र",), "s": ("स",), "t": ("ट",),
+    "v": ("व",), "w": ("व",), "x": ("क", "स"), "z": ("ज़",),
+}  # fmt: skip
+# Vowel spellings of more than one letter -> quality (longest first).
 _VOWEL_GROUPS: tuple[tuple[str, str], ...] = (
-    ("eau", "O"), ("igh", "AI"), ("ai", "E"), ("ay", "E"), ("ee", "II"), ("ea", "II"),
-    ("oo", "UU"), ("ou", "AU"), ("oa", "O"), ("oi", "OY"), ("oy", "OY"), ("au", "AW"),
-    ("aw", "AW"), ("ew", "YU"), ("ei", "II"), ("ey", "E"), ("ie", "II"), ("ue", "UU"),
-    ("ui", "UU"),
+    ("eau", "O"), ("iew", "YU"), ("igh", "AI"), ("ai", "E"), ("ay", "E"), ("ee", "II"),
+    ("ea", "II"), ("oo", "UU"), ("ou", "AU"), ("oa", "O"), ("oi", "OY"), ("oy", "OY"),
+    ("au", "AW"), ("aw", "AW"), ("ew", "YU"), ("ei", "II"), ("ey", "E"), ("ie", "II"),
+    ("ue", "UU"), ("ui", "UU"),
+)  # fmt: skip
+# Suffixes read as a whole: -tion -> शन, -ture -> चर ...
+_SUFFIXES: tuple[tuple[str, str, str], ...] = (
+    ("ssion", "श", "न"), ("tion", "श", "न"), ("sion", "श", "न"), ("cian", "श", "न"),
+    ("tial", "श", "ल"), ("cial", "श", "ल"), ("ture", "च", "र"),
 )  # fmt: skip
 
 _ANUSVARA_BEFORE = {"क", "ग", "च", "ज", "ट", "ड", "थ", "ब", "प"}
-_SOFT = set("eiy")
+_WEAK_FINAL = {("र",), ("ल",), ("न",), ("म",)}
+_PLAIN_U_AFTER = {("स",), ("ट",), ("ड",), ("र",), ("ल",), ("ज",), ("च",), ("श",)}
+_VOWELS = "aeiou"
+_MAX_WORD = 30
+_SIBILANT = {("स",), ("ज",), ("श",), ("च",), ("ज़",), ("क", "स")}
+_STOPS = {("प",), ("ब",), ("ट",), ("ड",), ("क",), ("ग",), ("फ़",), ("थ",)}
+
+Unit = list  # [kind, value, doubled]
 
 
-def _units(word: str) -> list[tuple[str, object]]:
-    """Split a lower-case ASCII word into ('C', consonants) and ('V', letters) units."""
-    out: list[tuple[str, object]] = []
+def _units(word: str) -> list[Unit]:
+    """Split a lower-case ASCII word into consonant and vowel units."""
+    out: list[Unit] = []
     i, n = 0, len(word)
+
+    def is_vowel_at(j: int) -> bool:
+        return 0 <= j < n and (word[j] in _VOWELS or (word[j] == "y" and j > 0 and word[j - 1] not in _VOWELS))
+
     while i < n:
         rest = word[i:]
-        # suffixes read as a whole: -tion/-sion -> शन, -ture -> चर, -cial/-tial -> शल
-        for suf, cons, vowel, tail in (("tion", "श", "A", "न"), ("sion", "श", "A", "न"),
-                                       ("cian", "श", "A", "न"), ("tial", "श", "A", "ल"),
-                                       ("cial", "श", "A", "ल"), ("ture", "च", "A", "र")):  # fmt: skip
-            if rest.startswith(suf):
-                out += [("C", (cons,)), ("Q", vowel), ("C", (tail,))]
-                i += len(suf)
-                break
-        else:
-            c = word[i]
-            if c in "aeiou" or (c == "y" and out and out[-1][0] == "C"):
-                for grp, quality in _VOWEL_GROUPS:
-                    if rest.startswith(grp):
-                        if grp == "ow" and i + 2 == n:
-                            quality = "O"
-                        out.append(("Q", quality))
-                        i += len(grp)
-                        break
-                else:
-                    if rest.startswith("ow"):
-                        out.append(("Q", "O" if i + 2 == n else "AU"))
-                        i += 2
-                    else:
-                        out.append(("V", c))
-                        i += 1
-                continue
-            if c == "y":
-                out.append(("C", ("य",)))
-                i += 1
-                continue
-            if rest.startswith("gh"):
-                if i == 0:
-                    out.append(("C", ("ग",)))
+        c = word[i]
+        suffix = next((s for s in _SUFFIXES if rest.startswith(s[0])), None)
+        if suffix and i > 0:
+            cons = "ज़" if suffix[0] == "sion" and word[i - 1] in _VOWELS else suffix[1]
+            out += [["C", (cons,), False], ["Q", "A", False], ["C", (suffix[2],), False]]
+            i += len(suffix[0])
+            continue
+        if rest == "le" and i > 0 and word[i - 1] not in _VOWELS + "l":
+            out += [["Q", "A", False], ["C", ("ल",), False]]  # apple, table, google
+            break
+        if i == 0 and rest[:3] in ("com", "con") and n > 4 and word[3] not in _VOWELS + "y":
+            out += [["C", ("क",), False], ["Q", "A", False]]  # computer, control, company
+            i += 2
+            continue
+        if rest in ("que", "gue") and i > 0:
+            out.append(["C", _SINGLE["k"] if c == "q" else ("ग",), False])
+            break
+        if is_vowel_at(i):
+            if rest.startswith("ear") and i + 3 < n and not is_vowel_at(i + 3):
+                out.append(["Q", "A", False])  # learn, earth, search
                 i += 2
                 continue
-            if c == "c":
-                nxt = word[i + 1] if i + 1 < n else ""
-                if nxt == "c":
-                    i += 1
-                    continue
-                out.append(("C", ("स",) if nxt in _SOFT else ("क",)))
-                i += 1
+            if rest.startswith("oo") and rest[2:3] == "k":
+                out.append(["Q", "U", False])  # book, look
+                i += 2
                 continue
-            if c == "g":
-                nxt = word[i + 1] if i + 1 < n else ""
-                if nxt == "g":
-                    i += 1
-                    continue
-                soft = nxt in "ey" or (nxt == "i" and i > 0)
-                out.append(("C", ("ज",) if soft else ("ग",)))
-                i += 1
-                continue
-            if i == 0 and rest[:2] in ("kn", "wr", "ps"):
-                i += 1
-                continue
-            for spelling, cons in _CONS:
-                if rest.startswith(spelling):
-                    # double letters are one sound in English: ll, ss, tt, pp ...
-                    if out and out[-1] == ("C", cons) and len(spelling) == 1:
-                        pass
-                    else:
-                        out.append(("C", cons))
-                    i += len(spelling)
-                    break
+            group = next((g for g in _VOWEL_GROUPS if rest.startswith(g[0])), None)
+            if group:
+                out.append(["Q", group[1], False])
+                i += len(group[0])
+            elif rest.startswith("ow"):
+                out.append(["Q", "O" if i + 2 == n else "AU", False])
+                i += 2
             else:
-                i += 1  # unreachable for ASCII letters
+                out.append(["V", c, False])
+                i += 1
+            continue
+        if c == "y":
+            out.append(["C", ("य",), False])
+            i += 1
+            continue
+        if rest.startswith("gh"):
+            if i == 0:
+                out.append(["C", ("ग",), False])
+            i += 2
+            continue
+        if i == 0 and rest[:2] in ("kn", "wr", "ps"):
+            i += 1
+            continue
+        if c == "h" and i > 0 and word[i - 1] in _VOWELS and i + 1 < n and not is_vowel_at(i + 1):
+            i += 1  # John, Johnson: h after a vowel before a consonant is silent
+            continue
+        if i == 0 and c == "x":
+            out.append(["C", ("ज़",), False])
+            i += 1
+            continue
+        digraph = next((d for d in _DIGRAPHS if rest.startswith(d[0])), None)
+        if digraph:
+            out.append(["C", digraph[1], digraph[0] == "ck", "w" if digraph[0] in ("qu", "wh") else ""])
+            i += len(digraph[0])
+            continue
+        nxt = word[i + 1] if i + 1 < n else ""
+        doubled = nxt == c
+        after = word[i + 2] if doubled and i + 2 < n else nxt
+        if c == "c":
+            if doubled and after in ("e", "i", "y"):
+                out += [["C", ("क",), False], ["C", ("स",), False]]  # success, access
+            else:
+                out.append(["C", ("स",) if after and after in "eiy" else ("क",), doubled])
+        elif c == "g":
+            soft = bool(after) and (after in "ey" or (after == "i" and i > 0)) and not doubled
+            out.append(["C", ("ज",) if soft else ("ग",), doubled])
+        else:
+            out.append(["C", _SINGLE.get(c, ("",)), doubled, c])
+        i += 2 if doubled else 1
     return out
 
 
-def _quality(units: list[tuple[str, object]], k: int, first_vowel: bool) -> str:
-    """The vowel sound of single letter units[k] from its neighbours."""
-    letter = str(units[k][1])
+def _quality(units: list[Unit], k: int, first: bool) -> str:
+    """The sound of vowel letter units[k], judged from the units after it."""
+    letter = units[k][1]
     after = units[k + 1 :]
-    cons_after = 0
-    for kind, _ in after:
-        if kind != "C":
-            break
-        cons_after += 1
+    prev = units[k - 1] if k > 0 else None
     at_end = not after
-    next_is_vowel = bool(after) and after[0][0] != "C"
-    rest_letters = "".join(str(u[1]) if u[0] != "C" else "c" for u in after)
-    # magic e: vowel + one consonant + final silent e ("time", "code", "game")
-    magic = cons_after == 1 and len(after) == 2 and after[1] == ("V", "e")
-    magic = magic or (cons_after == 1 and len(after) == 3 and after[1] == ("V", "e")
-                      and after[2] == ("C", ("स",)))  # fmt: skip
-    open_syll = cons_after == 1 and len(after) > 1 and not magic
-    closed = cons_after >= 2 or (cons_after == 1 and len(after) == 1)
-    r_next = cons_after >= 1 and after[0][1] == ("र",) and (cons_after >= 2 or len(after) == 1)
-    final_weak = cons_after == 1 and len(after) == 1 and after[0][1] in (("र",), ("ल",), ("न",))
-    del rest_letters
+    cons = []
+    for u in after:
+        if u[0] != "C":
+            break
+        cons.append(u)
+    vowel_follows = len(after) > len(cons)
+    single = len(cons) == 1 and not cons[0][2] and len(cons[0][1]) == 1
+    magic = single and len(after) >= 2 and after[1][:2] == ["V", "e"] and (
+        len(after) == 2 or (len(after) == 3 and after[2][1] in (("स",), ("ड",))
+                            and not (after[2][1] == ("स",) and cons[0][1] in _SIBILANT)))  # fmt: skip
+    open_syll = single and vowel_follows and not magic
+    # consonant + r/l before a vowel also leaves the syllable open for i, y, o (micro, hybrid)
+    cluster_open = (len(cons) == 2 and not cons[0][2] and cons[0][1] in _STOPS
+                    and cons[1][1] in (("र",), ("ल",)) and vowel_follows)  # fmt: skip
+    r_next = bool(cons) and cons[0][1] == ("र",) and not cons[0][2] and (len(cons) >= 2 or not vowel_follows)
+    weak_final = len(after) == 1 and single and tuple(cons[0][1]) in _WEAK_FINAL
+    after_w = prev is not None and prev[0] == "C" and len(prev) > 3 and prev[3] == "w"
+    if not cons and vowel_follows:
+        return {"a": "AA", "e": "I", "i": "I", "o": "O", "u": "U", "y": "AI"}[letter]
     if letter == "a":
-        if at_end:
-            return "AA"
-        if r_next:
+        if at_end or r_next:
             return "AA"
         if magic:
             return "E"
-        if cons_after >= 1 and after[0][1] == ("ल",) and (len(after) == 1 or cons_after >= 2):
-            return "AW"
+        if after_w:
+            return "AW"  # water, wash, quality
+        if first and cons and cons[0][1] == ("ल",) and (len(cons) >= 2 or cons[0][2] or not vowel_follows):
+            return "AW"  # all, call, salt
         if open_syll:
-            return "E" if first_vowel else "AA"
-        if closed:
-            return "AE" if first_vowel else "A"
-        return "AA"
+            return "E" if first else "AA"
+        return "AE" if first else "A"
     if letter == "e":
-        if at_end:
+        if at_end or magic:
             return "II"
-        if magic:
-            return "II"
-        if r_next or (final_weak and not first_vowel):
-            return "A"
+        if r_next or (weak_final and not first):
+            return "A"  # server, model, token
         return "E"
     if letter == "i":
         if at_end:
             return "II"
-        if magic:
+        if magic or cluster_open:
             return "AI"
         if r_next:
-            return "A"
-        if next_is_vowel:
-            return "I"
+            return "A"  # first, bird
+        if len(after) == 2 and len(cons) == 2 and cons[0][1] in (("न",), ("ल",)) and cons[1][1] == ("ड",):
+            return "AI"  # mind, kind, wild, child
         return "I"
     if letter == "o":
-        if at_end or magic:
+        if at_end or magic or open_syll or cluster_open:
             return "O"
         if r_next:
-            return "AW"
-        if open_syll:
-            return "O"
-        if not first_vowel and final_weak and after[0][1] == ("न",):
-            return "A"
+            if after_w or (not first and weak_final):
+                return "A"  # word, work; doctor, sensor
+            return "AW"  # sport, order
+        if not first and weak_final and cons[0][1] != ("ल",):
+            return "A"  # Jackson, carbon, seldom (but control, protocol)
         return "AW"
     if letter == "u":
         if at_end:
             return "UU"
-        if magic or (open_syll and (k == 0 or not first_vowel)):
+        if magic or open_syll:
             return "YU"
         if r_next:
-            return "A"
-        if open_syll:
-            return "U"
-        if next_is_vowel:
-            return "U"
-        return "A"
-    if letter == "y":
-        if at_end:
-            return "AI" if first_vowel else "II"
-        if magic or open_syll:
-            return "AI"
-        return "I"
-    return "A"
-
-
-_PLAIN_U_AFTER = {("स",), ("ट",), ("ड",), ("र",), ("ल",), ("ज",), ("च",), ("श",)}
+            return "A"  # turn, church
+        if prev is not None and prev[1] in (("प",), ("ब",), ("फ़",)) and cons and (
+                cons[0][1] == ("श",) or (cons[0][1] == ("ल",) and cons[0][2])):  # fmt: skip
+            return "U"  # push, pull, full
+        return "A"  # musk, cut, up
+    # y as a vowel
+    if at_end:
+        return "AI" if first else "II"
+    if magic or open_syll or cluster_open:
+        return "AI"
+    return "I"
 
 
 def phonetic(word: str) -> str:
     """Read a lower-case English word the way Hindi writes English loanwords.
 
-    Not a pronouncing dictionary: it gets common shapes right (server -> सर्वर,
-    market -> मार्केट, time -> टाइम, bank -> बैंक) and anything else close
-    enough to be understood; the lexicon fixes the rest.
+    Not a pronouncing dictionary: it gets the common shapes right (server ->
+    सर्वर, market -> मार्केट, time -> टाइम, bank -> बैंक) and anything else close
+    enough to be understood; the lexicon fixes the rest. Always returns
+    Devanagari for a word with at least one letter.
     """
     word = "".join(c for c in word.lower() if "a" <= c <= "z")
     if not word:
         return ""
+    if len(word) > _MAX_WORD:
+        # no English word is this long: read it in pieces (keeps the work linear)
+        return "".join(phonetic(word[i : i + _MAX_WORD]) for i in range(0, len(word), _MAX_WORD))
     units = _units(word)
-    # silent final e (and -es after one consonant) when another vowel came before
-    vowels = [k for k, u in enumerate(units) if u[0] != "C"]
-    if len(vowels) > 1:
-        last = vowels[-1]
-        if units[last] == ("V", "e") and (
-            last == len(units) - 1
-            or (last == len(units) - 2 and units[-1] == ("C", ("स",)))
-        ):
-            units.pop(last)
-    qualities: list[tuple[str, object]] = []
-    seen_vowel = False
-    for k, (kind, val) in enumerate(units):
-        if kind == "V":
-            q = _quality(units, k, not seen_vowel)
-            if q == "YU" and k > 0 and units[k - 1][1] in _PLAIN_U_AFTER:
-                q = "UU" if k + 1 == len(units) else "U"
-            qualities.append(("Q", q))
-            seen_vowel = True
-        elif kind == "Q":
-            qualities.append(("Q", val))
-            seen_vowel = True
-        else:
-            qualities.append((kind, val))
-    return _render(qualities) or spell(word)
+    vowel_idx = [k for k, u in enumerate(units) if u[0] != "C"]
+    seen = False
+    for k in vowel_idx:
+        u = units[k]
+        if u[0] == "V":
+            q = _quality(units, k, not seen)
+            prev = units[k - 1] if k > 0 else None
+            if q == "YU" and prev is not None and prev[0] == "C" and tuple(prev[1]) in _PLAIN_U_AFTER:
+                q = "UU" if k + 1 == len(units) else "U"  # super, student: no y-glide after s t d r l j
+            u[1], u[0] = q, "Q"
+        seen = True
+    # -es after a hissing sound is a syllable: services -> सर्विसेज़
+    if len(vowel_idx) > 1 and word.endswith("es") and len(units) >= 3 and units[-2][0] == "Q" \
+            and units[-3][0] == "C" and tuple(units[-3][1]) in _SIBILANT:  # fmt: skip
+        units[-2][1] = "E"
+        units[-1] = ["C", ("ज़",), False]
+        vowel_idx = []
+    _silence_final_e(word, units, vowel_idx)
+    return _render(units) or spell(word)
 
 
-def _render(units: list[tuple[str, object]]) -> str:
+def _silence_final_e(word: str, units: list[Unit], vowel_idx: list[int]) -> None:
+    """Mark a final e silent: time, games, based (but "started": the -ed after t/d is said)."""
+    if len(vowel_idx) < 2 or not word.endswith(("e", "es", "ed")) or word.endswith(("ee", "ees", "eed")):
+        return
+    last = vowel_idx[-1]
+    if units[last][1] not in ("II", "E", "A"):
+        return
+    tail = units[last + 1 :]
+    before = units[last - 1]
+    if not tail:
+        units[last][0] = "S"
+    elif len(tail) == 1 and before[0] == "C":
+        ending = tail[0][1]
+        if ending == ("स",) or (ending == ("ड",) and before[1][-1] not in "टड"):
+            units[last][0] = "S"
+
+
+def _render(units: list[Unit]) -> str:
+    live = [u for u in units if u[0] != "S"]
     out: list[str] = []
-    n = len(units)
-    for k, (kind, val) in enumerate(units):
-        nxt = units[k + 1] if k + 1 < n else None
-        prev = units[k - 1] if k > 0 else None
-        if kind == "C":
-            cons = tuple(val)  # type: ignore[arg-type]
-            # n / m before a stop after a vowel: anusvara (bank -> बैंक, number -> नंबर)
-            if cons in (("न",), ("म",)) and prev and prev[0] == "Q" and nxt and nxt[0] == "C" \
-                    and tuple(nxt[1])[0] in _ANUSVARA_BEFORE:  # type: ignore[arg-type] # fmt: skip
-                out.append("ं")
-                continue
-            for j, c in enumerate(cons):
-                out.append(c)
-                if j < len(cons) - 1:
+    prev: Unit | None = None
+    for k, u in enumerate(live):
+        nxt = live[k + 1] if k + 1 < len(live) else None
+        if u[0] == "C":
+            cons = u[1]
+            if cons in (("न",), ("म",)) and prev is not None and prev[0] == "Q" and nxt is not None \
+                    and nxt[0] == "C" and nxt[1][0] in _ANUSVARA_BEFORE:  # fmt: skip
+                out.append("ं")  # bank -> बैंक, number -> नंबर
+            else:
+                out.append("्".join(cons))
+                if nxt is not None and nxt[0] == "C":
                     out.append("्")
-            if nxt and nxt[0] == "C":
-                out.append("्")
-            continue
-        indep, sign = _V[str(val)]
-        if prev and prev[0] == "C":
-            out.append(sign)
         else:
-            # vowel after a vowel: i + a -> इया glide (India -> इंडिया)
-            if prev and prev[0] == "Q" and prev[1] in ("I", "II") and val in ("A", "AA"):
-                out.append("या")
-                continue
-            out.append(indep)
-    text = "".join(out)
-    return unicodedata.normalize("NFC", text)
+            indep, sign = _V[u[1]]
+            if prev is not None and prev[0] == "C":
+                out.append(sign)
+            elif prev is not None and prev[1] in ("I", "II"):
+                out.append("य" + sign)  # glide: India -> इंडिया, video -> विडियो
+            else:
+                out.append(indep)
+        prev = u
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # --------------------------------------------------------------------------
@@ -393,8 +429,11 @@ def _render(units: list[tuple[str, object]]) -> str:
 
 _LATIN_RUN = r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’][A-Za-z]+)?"
 _DOTTED = re.compile(r"(?<![A-Za-z])(?:[A-Za-z]\.){2,}(?![A-Za-z])")  # U.S., U.K.
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_DOMAIN = re.compile(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|in|io|ai|co|gov|edu|uk|info)\b")
+# Possessive quantifiers and a start-of-token lookbehind keep these linear on
+# pathological input ("a.a.a.a..." thousands long).
+_URL = re.compile(r"(?i)(?<![\w/])(?:https?://|www\.)\S++|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
+_DOMAIN = re.compile(r"(?i)(?<![\w.@-])[a-z0-9-]++(?:\.[a-z0-9-]++)++")
+_TLDS = {"com", "org", "net", "in", "io", "ai", "co", "gov", "edu", "uk", "info", "news", "app", "dev"}
 _AMP_LATIN = re.compile(r"(?<=[A-Za-z])\s*&\s*(?=[A-Za-z])")
 _COMPOUND = re.compile(rf"{_LATIN_RUN}(?:[-/]{_LATIN_RUN})*")
 
@@ -413,12 +452,26 @@ def _url(m: re.Match[str]) -> str:
     return " " + " ".join(out) + " "
 
 
+def expand_urls(text: str) -> str:
+    """Web and mail addresses read out: example.com -> एग्ज़ाम्पल डॉट कॉम."""
+    if "." not in text:
+        return text
+    text = _URL.sub(_url, text)
+    return _DOMAIN.sub(_domain, text)
+
+
+def _domain(m: re.Match[str]) -> str:
+    """example.com is an address; 16.9 or U.S. (already read or spelled) are not."""
+    last = m[0].rsplit(".", 1)[-1].lower()
+    if last in _TLDS and re.search(r"[A-Za-z]", m[0].rsplit(".", 1)[0]):
+        return _url(m)
+    return m[0]
+
+
 def latin_words(text: str) -> str:
     """Replace every Latin word in `text` (numbers already read) with Devanagari."""
     if not re.search(r"[A-Za-zÀ-ɏ]", text):
         return text
-    text = _URL.sub(_url, text)
-    text = _DOMAIN.sub(_url, text)
     text = _AMP_LATIN.sub(" एंड ", text)
     text = _DOTTED.sub(lambda m: " " + spell(m[0]) + " ", text)
 

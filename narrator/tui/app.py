@@ -15,14 +15,15 @@ into a `NullSink` instead of the speakers:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -41,6 +42,21 @@ from narrator.tui.widgets.transport import Transport
 from narrator.tui.widgets.voice_picker import VoicePicker
 
 
+def _while_running(handler: Callable[..., None]) -> Callable[..., None]:
+    """Skip a message that arrives while the app shuts down (its widgets are gone).
+
+    Worker threads may post a last progress or level message after the screen
+    was torn down; it has nowhere to go and must not raise.
+    """
+
+    @wraps(handler)
+    def run(self: NarratorApp, message: Message) -> None:
+        if self.is_running:
+            handler(self, message)
+
+    return run
+
+
 def _all_voices() -> list[VoiceInfo]:
     from narrator.engines.registry import all_voices
 
@@ -54,7 +70,7 @@ class NarratorApp(App[int]):
     TITLE = "narrator"
     SUB_TITLE = "हिंदी समाचार सुनिए"
     COMMANDS = App.COMMANDS | {NarratorCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_play", "Play/Pause", key_display="space"),
         Binding("s", "stop", "Stop"),
         Binding("n", "next_sentence", "Next", tooltip="Next sentence"),
@@ -65,11 +81,9 @@ class NarratorApp(App[int]):
         Binding("v", "choose_voice", "Voice", tooltip="Choose engine, voice and speed"),
         Binding("o", "open", "Open file or URL", show=False),
         Binding("slash", "filter", "Filter articles", show=False),
-        Binding(
-            "t", "toggle_view", "Text view", show=False, tooltip="Spoken / original / both"
-        ),
+        Binding("t", "toggle_view", "Text view", show=False, tooltip="Spoken / original / both"),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit_app", "Quit"),
     ]
 
     def __init__(
@@ -128,6 +142,25 @@ class NarratorApp(App[int]):
     def transport(self) -> Transport:
         return self.query_one(Transport)
 
+    DIALOG_ACTIONS = frozenset(
+        {
+            "export",
+            "choose_voice",
+            "open",
+            "help",
+            "filter",
+            "toggle_view",
+            "reload_library",
+            "quit_app",
+        }
+    )
+    """Actions blocked while a dialog is open (ctrl+q, Textual's own quit, always works)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that open a dialog, move focus or quit work only on the main screen,
+        so a letter typed in a dialog never stacks another dialog or ends the app."""
+        return not (action in self.DIALOG_ACTIONS and len(self.screen_stack) > 1)
+
     def _in_thread(self, work: Callable[[], object], group: str) -> Worker:
         """Run slow work off the UI thread; a newer job of the same group replaces it."""
         return self.run_worker(work, thread=True, group=group, exclusive=True, exit_on_error=False)
@@ -164,6 +197,9 @@ class NarratorApp(App[int]):
         self.transport.set_detail("")
         self.preview.highlight(None)
 
+    async def action_quit_app(self) -> None:
+        await self.action_quit()
+
     def action_next_sentence(self) -> None:
         self.session.next_sentence()
 
@@ -196,7 +232,7 @@ class NarratorApp(App[int]):
     def _voice_chosen(self, settings: VoiceSettings | None) -> None:
         if settings is None or settings == self.session.settings:
             return
-        was_playing, sentence = self.session.playing, self.session.current_sentence
+        was_playing, sentence = self.session.playing, self.session.sentence
         if was_playing:
             self.action_stop()
         self.session.settings = settings
@@ -233,6 +269,7 @@ class NarratorApp(App[int]):
     # -- messages from widgets and workers -----------------------------------------------
 
     @on(m.LibraryLoaded)
+    @_while_running
     def _library_loaded(self, message: m.LibraryLoaded) -> None:
         self.articles.set_entries(message.entries)
         for problem in message.problems:
@@ -243,74 +280,94 @@ class NarratorApp(App[int]):
             self._in_thread(partial(self.session.prepare, message.entries[0]), "article")
 
     @on(m.ArticleChosen)
+    @_while_running
     def _article_chosen(self, message: m.ArticleChosen) -> None:
         self.action_stop()
         self._in_thread(partial(self.session.prepare, message.entry), "article")
 
     @on(m.ArticlePrepared)
+    @_while_running
     def _article_prepared(self, message: m.ArticlePrepared) -> None:
         self.preview.show(message.entry, message.script)
+        if all(e.key != message.entry.key for e in self.articles.entries):
+            self.articles.add_entry(message.entry)  # opened from a file or URL
         self.articles.select_key(message.entry.key)
         self.transport.set_position(0.0, message.entry.listen_s)
 
     @on(m.ArticleUnreadable)
+    @_while_running
     def _article_unreadable(self, message: m.ArticleUnreadable) -> None:
         self.preview.show_unreadable(message.source, message.message)
         self.notify(message.message, title="could not read the article", severity="error")
 
     @on(m.Problem)
+    @_while_running
     def _problem(self, message: m.Problem) -> None:
         self.transport.set_state("idle")
         self.notify(message.message, title=message.title, severity="error", timeout=8)
 
     @on(m.Notice)
+    @_while_running
     def _notice(self, message: m.Notice) -> None:
         self.notify(message.message, timeout=6)
 
     @on(m.EngineLoading)
+    @_while_running
     def _engine_loading(self, message: m.EngineLoading) -> None:
         self.transport.set_state("loading")
         self.transport.set_voice(message.label)
 
     @on(m.PlaybackStarted)
+    @_while_running
     def _playback_started(self, message: m.PlaybackStarted) -> None:
         entry = self.session.entry
-        if entry is not None and message.script.chunks != getattr(self.preview.script, "chunks", None):
+        if entry is not None and message.script.chunks != getattr(
+            self.preview.script, "chunks", None
+        ):
             self.preview.show(entry, message.script)  # the engine's own chunking
         self.transport.set_voice(message.label)
 
     @on(m.ChunkPlaying)
+    @_while_running
     def _chunk_playing(self, message: m.ChunkPlaying) -> None:
         self.preview.highlight(message.chunk)
 
     @on(m.PositionChanged)
+    @_while_running
     def _position(self, message: m.PositionChanged) -> None:
         self.transport.set_position(message.position_s, message.total_s)
 
     @on(m.LevelChanged)
+    @_while_running
     def _level(self, message: m.LevelChanged) -> None:
         self.transport.set_level(message.rms)
 
     @on(m.SynthesisAdvanced)
+    @_while_running
     def _synthesis(self, message: m.SynthesisAdvanced) -> None:
-        speed = f" · {message.rtf:.2f}× real time" if message.rtf else ""
-        self.transport.set_detail(f"synthesized {message.done}/{message.total}{speed}")
+        rtf = message.rtf
+        speed = f" · RTF {rtf:.2f}" if rtf and rtf >= 0.1 else (f" · RTF {rtf:.3f}" if rtf else "")
+        self.transport.set_detail(f"made {message.done}/{message.total}{speed}")
 
     @on(m.BufferingStarted)
+    @_while_running
     def _buffering(self, message: m.BufferingStarted) -> None:
         self.transport.set_detail(f"the voice needs ~{message.expected_wait_s:.0f} s head start")
 
     @on(m.UnderrunHappened)
+    @_while_running
     def _underrun(self, message: m.UnderrunHappened) -> None:
         self.transport.set_detail(f"waited {message.wait_s:.1f} s for synthesis")
 
     @on(m.PlayerStateChanged)
+    @_while_running
     def _state(self, message: m.PlayerStateChanged) -> None:
         self.transport.set_state(message.state)
         if message.state in ("stopped", "finished", "failed", "idle"):
             self.preview.highlight(None)
 
     @on(m.PlaybackFinished)
+    @_while_running
     def _finished(self, message: m.PlaybackFinished) -> None:
         self.transport.set_state("finished")
         self.preview.highlight(None)
@@ -321,33 +378,39 @@ class NarratorApp(App[int]):
             )
 
     @on(m.PlaybackFailed)
+    @_while_running
     def _failed(self, message: m.PlaybackFailed) -> None:
         self.transport.set_state("failed")
         self.notify(message.message, title="playback failed", severity="error", timeout=10)
 
     @on(m.NoSoundDevice)
+    @_while_running
     def _no_device(self, message: m.NoSoundDevice) -> None:
         self.transport.set_state("idle")
         if not self.no_sound_device:
             self.notify(
-                f"{message.message}. Press e to export the article to a file instead.",
-                title="no sound device",
+                "Nothing can be played here. Press e (or space again) to export the "
+                "article to an audio file instead.",
+                title=f"no sound device: {message.message.split(';')[0]}",
                 severity="warning",
                 timeout=10,
             )
         self.no_sound_device = True
 
     @on(m.ExportProgress)
+    @_while_running
     def _export_progress(self, message: m.ExportProgress) -> None:
         self.transport.set_detail(f"exporting {message.done}/{message.total}")
 
     @on(m.ExportFinished)
+    @_while_running
     def _export_finished(self, message: m.ExportFinished) -> None:
         self.transport.set_detail("")
         title = "already exported (up to date)" if message.skipped else "exported"
         self.notify(str(message.path), title=title, timeout=10)
 
     @on(m.ExportFailed)
+    @_while_running
     def _export_failed(self, message: m.ExportFailed) -> None:
         self.transport.set_detail("")
         self.notify(message.message, title="export failed", severity="error", timeout=10)
@@ -360,8 +423,14 @@ class NarratorApp(App[int]):
             self.notify(f"{type(error).__name__}: {error}", title="error", severity="error")
 
 
-def run_app(library: str | None = None) -> int:
+def run_app(
+    library: str | None = None,
+    *,
+    engine: str = "auto",
+    voice: str | None = None,
+    speed: float = 1.0,
+) -> int:
     """`narrator` with no sub-command: open the app on `library` (default: the user's)."""
-    app = NarratorApp(library=library)
+    app = NarratorApp(library=library, engine=engine, voice=voice, speed=speed)
     app.run()
     return int(app.return_code or 0)

@@ -84,7 +84,6 @@ class Session:
         self.play_script: Any | None = None  # the script the narrator speaks
         self.narrator: Any | None = None
         self.sink: Any | None = None
-        self.current_sentence: int | None = None
         self._engine: BaseEngine | None = None
         self._engine_key: tuple[VoiceSettings, str] | None = None
         self._lock = threading.RLock()
@@ -203,32 +202,29 @@ class Session:
         except NarratorError as exc:
             self.post(Problem(str(exc)))
             return
-        if is_cancelled():
-            sink.close()
-            return
-        with self._lock:
+        with self._lock:  # start under the lock: a stop() now waits, then stops it
+            if is_cancelled():
+                sink.close()
+                return
             self._generation += 1
             generation = self._generation
-            self.play_script, self.sink, self.current_sentence = script, sink, None
-            self.narrator = StreamingNarrator(
+            self.play_script, self.sink = script, sink
+            self.narrator = narrator = StreamingNarrator(
                 engine,
                 script,
                 sink,
                 cache=self.cache,
                 on_event=lambda event: self._on_event(generation, event),
             )
-        self.post(PlaybackStarted(script, self.engine_label(engine)))
-        self.narrator.start()
-        if start_sentence:
-            self.narrator.seek_sentence(start_sentence)
+            self.post(PlaybackStarted(script, self.engine_label(engine)))
+            narrator.start()
+            if start_sentence:
+                narrator.seek_sentence(start_sentence)
 
     def _on_event(self, generation: int, event: Any) -> None:
         """Forward one narrator event to the app, unless it is from a stopped narrator."""
         if generation != self._generation:
             return
-        chunk = getattr(event, "chunk", None)
-        if type(event).__name__ == "ChunkStarted" and chunk is not None:
-            self.current_sentence = chunk.sentence
         message = from_stream_event(event)
         if message is not None:
             self.post(message)
@@ -266,6 +262,12 @@ class Session:
         if wait:
             helper.join(wait)
 
+    @property
+    def sentence(self) -> int | None:
+        """The sentence being heard (or just sought to); None when nothing plays."""
+        narrator = self.narrator
+        return narrator.current_sentence if narrator is not None else None
+
     def next_sentence(self) -> None:
         if self.narrator is not None:
             self.narrator.next_sentence()
@@ -275,32 +277,31 @@ class Session:
             self.narrator.previous_sentence()
 
     def seek_paragraph(self, delta: int) -> None:
-        """Jump to the first sentence of the next (+1) or previous (-1) paragraph.
+        """Jump to the start of the next (+1) or previous (-1) paragraph.
 
-        Going back from the middle of a paragraph goes to its start first, as
-        a media player's "previous" does.
+        Works on chunks, the unit the narrator plays (short paragraphs may share
+        one). Going back from the middle of a paragraph goes to its start first,
+        as a media player's "previous" does.
         """
-        script, narrator, current = self.play_script, self.narrator, self.current_sentence
-        if narrator is None or script is None or not script.sentences:
+        script, narrator = self.play_script, self.narrator
+        if narrator is None or script is None or not script.chunks:
             return
-        current = current or 0
-        paragraph = script.sentences[current].paragraph
+        chunks = script.chunks
+        current = narrator.current_chunk or chunks[0]
         starts = [
-            i
-            for i, s in enumerate(script.sentences)
-            if i == 0 or script.sentences[i - 1].paragraph != s.paragraph
+            c.index for c in chunks if c.index == 0 or chunks[c.index - 1].paragraph != c.paragraph
         ]
         if delta > 0:
-            later = [i for i in starts if script.sentences[i].paragraph > paragraph]
+            later = [i for i in starts if chunks[i].paragraph > current.paragraph]
             if later:
-                narrator.seek_sentence(later[0])
+                narrator.seek_chunk(later[0])
             return
-        own = max(i for i in starts if i <= current)
-        if own < current:
-            narrator.seek_sentence(own)
-            return
+        own = max(i for i in starts if i <= current.index)
         earlier = [i for i in starts if i < own]
-        narrator.seek_sentence(earlier[-1] if earlier else 0)
+        if own < current.index or not earlier:
+            narrator.seek_chunk(own)
+        else:
+            narrator.seek_chunk(earlier[-1])
 
     # -- export --------------------------------------------------------------------------
 

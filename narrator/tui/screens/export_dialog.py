@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
@@ -30,7 +31,7 @@ class ExportRequest:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Returns an ExportRequest, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, out_dir: Path, fmt: str = "mp3") -> None:
         super().__init__()
@@ -45,10 +46,16 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             with RadioSet(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(fmt.upper(), value=fmt == self.fmt, name=fmt)
+            yield Static("Folder", classes="field-label")
             yield Input(str(self.out_dir), id="export-dir")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", id="export-go", variant="primary", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
+            yield Static(
+                "←/→ Enter: format · Enter: export · Esc: cancel\n"
+                "writes the audio, its subtitles (.srt/.vtt) and chapters",
+                classes="dialog-hint",
+            )
 
     def chosen_format(self) -> str:
         pressed = self.query_one("#export-format", RadioSet).pressed_button
@@ -60,6 +67,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self.notify("choose a folder to export to", severity="warning")
             return None
         return ExportRequest(self.chosen_format(), Path(folder).expanduser())
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_chosen(self) -> None:
+        """A format was picked: go on to the folder, where Enter exports."""
+        self.query_one("#export-dir", Input).focus()
 
     @on(Input.Submitted, "#export-dir")
     @on(Button.Pressed, "#export-go")

@@ -7,6 +7,7 @@ so it cannot drift from what the keys actually do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -52,7 +53,9 @@ def help_rows(sections: Iterable[HelpSection]) -> list[tuple[str, str, str]]:
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of key bindings; any of esc, q, ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close help")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help")
+    ]
 
     def __init__(self, sections: Iterable[HelpSection]) -> None:
         super().__init__()

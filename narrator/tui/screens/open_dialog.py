@@ -7,10 +7,11 @@ article itself is loaded by the app's worker, so a slow URL never blocks typing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -23,7 +24,7 @@ def is_url(text: str) -> bool:
 class OpenDialog(ModalScreen[str | None]):
     """Returns the file path (expanded) or URL to open, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-dialog", classes="dialog"):

@@ -7,10 +7,11 @@ the list is filled by a thread worker and the dialog opens instantly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -23,7 +24,7 @@ from narrator.tui.widgets.voice_picker import VoicePicker
 class VoiceDialog(ModalScreen[VoiceSettings | None]):
     """Returns the chosen VoiceSettings, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: VoiceSettings, voices: Callable[[], list[VoiceInfo]]) -> None:
         super().__init__()
@@ -42,7 +43,7 @@ class VoiceDialog(ModalScreen[VoiceSettings | None]):
     def _load_voices(self) -> None:
         try:
             voices = self._list_voices()
-        except Exception as exc:  # a broken engine plugin must not close the dialog
+        except Exception as exc:  # noqa: BLE001 - a broken engine plugin must not end the app
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             voices = []
         self.app.call_from_thread(self.query_one(VoicePicker).set_voices, voices)

@@ -8,9 +8,11 @@ title and source; Enter or Down moves back to the list, Escape clears it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, OptionList
@@ -21,14 +23,17 @@ from narrator.tui.messages import ArticleChosen
 
 
 def entry_prompt(entry: LibraryEntry) -> Content:
-    """Two lines: the title, then `source · date · length · listening time`."""
+    """Two lines: the title, then `listening time · length · date · source`.
+
+    Listening time comes first: in a narrow column it is what survives the cut.
+    """
     meta = " · ".join(
         part
         for part in (
-            entry.source_label,
-            entry.date_label,
-            format_chars(entry.chars),
             format_listen(entry.listen_s),
+            format_chars(entry.chars),
+            entry.date_label,
+            entry.source_label,
         )
         if part
     )
@@ -44,7 +49,7 @@ def matches(entry: LibraryEntry, query: str) -> bool:
 class ArticleList(Vertical):
     """Filterable list of library articles; posts `ArticleChosen` on Enter/click."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 

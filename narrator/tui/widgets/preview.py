@@ -68,7 +68,9 @@ class Preview(Vertical):
         self.query_one("#preview-meta", Static).update(" · ".join(p for p in meta if p))
         self._set_warning(self._warning_for(script))
         self._chunk_lines = [
-            Static(chunk.text, markup=False, classes=self._line_classes("chunk", chunk.paragraph, prev))
+            Static(
+                chunk.text, markup=False, classes=self._line_classes("chunk", chunk.paragraph, prev)
+            )
             for chunk, prev in zip(script.chunks, [None, *script.chunks])
         ]
         self._sentence_lines = [

@@ -10,10 +10,11 @@ shows the pull command instead of failing later at play time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -53,7 +54,7 @@ def voice_prompt(voice: VoiceInfo) -> Content:
 class VoicePicker(Vertical):
     """Lists voices (ready first within each engine); posts `Chosen` or `NotReady`."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("minus,left", "slower", "Slower", key_display="-"),
         Binding("plus,equals_sign,right", "faster", "Faster", key_display="+"),
     ]

@@ -1,0 +1,380 @@
+"""`narrator bench`: how fast narration starts and whether it ever stalls, per engine.
+
+For every available engine and every sample article, in one run:
+
+    load_s        loading the engine in a fresh process (imports included)
+    naive_s       the naive path: synthesize the whole article (render_script),
+                  after which playback could start
+    ttfa_s        streamed time-to-first-audio: StreamingNarrator.start() to the
+                  first samples handed to the sink (a real-time NullSink listener)
+    ttfa_ratio    ttfa_s / naive_s
+    rtf           engine seconds per second of audio (synthesis calls only)
+    underruns     times the listener had to wait between chunks, and
+    total_wait_s  how long in all (listener at `listen_speedup` x real time: see below)
+    overhead      streaming's cost around synthesis: producer working time
+                  (start to last chunk made, less time spent waiting `ahead`
+                  chunks ahead, less chunk-cache reads and writes) / sum of
+                  the engine's synthesis calls - 1
+    cache_io      chunk-cache reads and writes during that run / synthesis time
+    peak_rss_mb   peak resident memory of the process that ran this engine
+    cached_ratio  re-rendering the article from the chunk cache / naive_s
+    cached_ttfa_s time-to-first-audio of a replay from the cache
+
+Each engine runs in its own subprocess so one engine's memory and threads do
+not colour another's figures. The simulated listener plays at
+`listen_speedup` = clamp(0.5 / naive rtf, 1, 20) x real time so fast engines
+do not take minutes: a faster listener is strictly harder to keep up with, so
+zero underruns at that speed means zero at real time; engines at RTF >= 0.5
+are listened to at exactly real time (`--speedup` forces a value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from narrator.errors import InputError
+
+ENGINE_ORDER = ["espeak", "kokoro", "coqui", "xtts"]
+DEFAULT_CHARS = 0
+KEYS = [
+    "engine", "article", "chars", "chunks", "audio_s", "load_s", "ttfa_s", "naive_s",
+    "ttfa_ratio", "rtf", "underruns", "total_wait_s", "overhead", "peak_rss_mb",
+    "cached_ratio", "cached_ttfa_s", "listen_speedup", "cache_io",
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One engine to measure: its label in the results and how to load it."""
+
+    label: str
+    engine: str
+    model: str | None = None
+    voice: str | None = None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="measure time-to-first-audio, real-time factor, stalls and memory per engine",
+        description=(
+            "Benchmark every available engine on the sample articles: time-to-first-audio "
+            "streamed vs the naive full synthesis, real-time factor, underruns, streaming "
+            "overhead, peak memory and cached replay."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per engine and article")
+    parser.add_argument(
+        "--engines",
+        default=None,
+        help="comma-separated: espeak,kokoro,coqui,xtts (default: every installed one)",
+    )
+    parser.add_argument(
+        "--articles", nargs="+", default=None, metavar="PATH",
+        help="article files or folders (default: the bundled samples and ../shared/articles)",
+    )
+    parser.add_argument(
+        "--chars", type=int, default=DEFAULT_CHARS, metavar="N",
+        help="use only the first ~N characters (whole paragraphs) of each article; 0 = whole (default)",
+    )
+    parser.add_argument("--speedup", type=float, default=None, help="force the listener's speed")
+    parser.add_argument("--coqui-model", default=None, metavar="DIR", help="a Coqui model to bench")
+    parser.add_argument(
+        "--coqui-label", default="coqui", help="its name in the results (e.g. coqui-tiny)"
+    )
+    parser.set_defaults(func=run)
+
+
+# --------------------------------------------------------------------------
+# What to run
+# --------------------------------------------------------------------------
+def default_articles() -> list[Path]:
+    """The bundled samples, plus ../shared/articles beside a checkout when present."""
+    from narrator.paths import project_root, samples_dir
+
+    paths = sorted(samples_dir().glob("*.txt"))
+    shared = project_root().parent / "shared" / "articles"
+    paths += sorted(shared.glob("*.txt"))
+    return paths
+
+
+def expand_articles(items: Iterable[str]) -> list[Path]:
+    paths: list[Path] = []
+    for item in items:
+        path = Path(item).expanduser()
+        if path.is_dir():
+            paths += sorted(p for p in path.iterdir() if p.suffix in (".txt", ".md", ".html"))
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise InputError(f"no article at {item}")
+    return paths
+
+
+def available_targets(
+    names: list[str] | None, coqui_model: str | None = None, coqui_label: str = "coqui"
+) -> tuple[list[Target], list[str]]:
+    """Targets to measure and notes about engines that are left out (and why)."""
+    from narrator.engines.registry import engine_classes
+
+    classes = engine_classes()
+    wanted = names or ENGINE_ORDER
+    targets: list[Target] = []
+    notes: list[str] = []
+    for name in wanted:
+        if name in ("coqui", coqui_label) and coqui_model:
+            targets.append(Target(coqui_label, "coqui", model=coqui_model))
+            continue
+        cls = classes.get(name)
+        if cls is None:
+            notes.append(f"{name}: not an engine here")
+            continue
+        installed = getattr(cls, "is_installed", lambda: False)()
+        if not installed:
+            if names:
+                notes.append(f"{name}: not installed (see `narrator models`)")
+            continue
+        targets.append(Target(name, name))
+    return targets, notes
+
+
+def _excerpt(body: str, chars: int) -> str:
+    """The article's first paragraphs, about `chars` characters (whole paragraphs)."""
+    if chars <= 0 or len(body) <= chars:
+        return body
+    lines, size = [], 0
+    for line in body.splitlines():
+        lines.append(line)
+        size += len(line) + 1
+        if size >= chars and line.strip():
+            break
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Measuring one engine (in its own process)
+# --------------------------------------------------------------------------
+def bench_engine(
+    target: Target, articles: list[str], chars: int = DEFAULT_CHARS, speedup: float | None = None
+) -> list[dict[str, Any]]:
+    """Every figure for one engine on every article; meant to run in a fresh process."""
+    import tempfile
+
+    from narrator.articles import load_article
+    from narrator.audio.playback import NullSink
+    from narrator.cache import ChunkCache
+    from narrator.engines.registry import resolve_engine
+    from narrator.stream import StreamingNarrator, render_script
+    from narrator.text import prepare
+
+    started = time.perf_counter()
+    engine = resolve_engine(
+        target.engine, voice=target.voice, model=target.model, device="auto"
+    ).engine
+    load_s = time.perf_counter() - started
+    sr = engine.sample_rate
+    rows: list[dict[str, Any]] = []
+    for path in articles:
+        article = load_article(path)
+        body = _excerpt(article.body, chars)
+        script = prepare(body, title=article.title, fits=engine.fits)
+        if not script.chunks:
+            continue
+        # the naive path: everything synthesized before the first sample plays
+        t0 = time.perf_counter()
+        naive = render_script(engine, script)
+        naive_s = time.perf_counter() - t0
+        naive_rtf = naive.synth_s / naive.duration_s if naive.duration_s else 1.0
+        listen = speedup or min(20.0, max(1.0, 0.5 / max(naive_rtf, 1e-6)))
+
+        with tempfile.TemporaryDirectory(prefix="narrator-bench-") as tmp:
+            cache = ChunkCache(Path(tmp))
+            sink = NullSink(realtime=True, speedup=listen, sample_rate=sr, keep=False)
+            narrator = StreamingNarrator(engine, script, sink, cache=cache)
+            narrator.start()
+            narrator.wait()
+            sink.close()
+            first_io = cache.io_s
+            if narrator.error is not None:
+                raise narrator.error
+
+            t0 = time.perf_counter()
+            render_script(engine, script, cache=cache)
+            cached_s = time.perf_counter() - t0
+
+            replay_sink = NullSink(sample_rate=sr, keep=False)
+            replay = StreamingNarrator(engine, script, replay_sink, cache=cache)
+            replay.start()
+            replay.wait()
+
+        ttfa = narrator.ttfa_s or 0.0
+        overhead = cache_io = None
+        if narrator.overhead is not None and narrator.synth_s > 0:
+            cache_io = first_io / narrator.synth_s
+            overhead = narrator.overhead - cache_io
+        rows.append(
+            {
+                "engine": target.label,
+                "article": Path(path).stem,
+                "chars": len(body),
+                "chunks": len(script.chunks),
+                "audio_s": round(naive.duration_s, 2),
+                "load_s": round(load_s, 3),
+                "ttfa_s": round(ttfa, 4),
+                "naive_s": round(naive_s, 3),
+                "ttfa_ratio": round(ttfa / naive_s, 4) if naive_s else None,
+                "rtf": round(narrator.rtf, 4) if narrator.rtf is not None else None,
+                "underruns": narrator.underruns,
+                "total_wait_s": round(narrator.total_wait_s, 3),
+                "overhead": round(overhead, 4) if overhead is not None else None,
+                "peak_rss_mb": 0.0,
+                "cached_ratio": round(cached_s / naive_s, 4) if naive_s else None,
+                "cached_ttfa_s": round(replay.ttfa_s or 0.0, 4),
+                "listen_speedup": round(listen, 2),
+                "cache_io": round(cache_io, 4) if cache_io is not None else None,
+            }
+        )
+    peak = peak_rss_mb()
+    for row in rows:
+        row["peak_rss_mb"] = round(peak, 1)
+    return rows
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    Linux: VmHWM from /proc, which starts afresh at exec. getrusage's
+    ru_maxrss does not: it keeps the high-water mark of the process that forked
+    the worker, so a parent that had torch loaded would colour every engine.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
+
+
+def run_bench(
+    targets: list[Target],
+    articles: list[Path],
+    *,
+    chars: int = DEFAULT_CHARS,
+    speedup: float | None = None,
+    on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Measure each target in a fresh subprocess, one after another."""
+    import multiprocessing
+
+    rows: list[dict[str, Any]] = []
+    context = multiprocessing.get_context("spawn")
+    where = machine()
+    for target in targets:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            result = pool.submit(bench_engine, target, [str(p) for p in articles], chars, speedup)
+            engine_rows = result.result()
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        for row in engine_rows:
+            row["machine"] = where
+            row["load_avg"] = round(load, 2) if load is not None else None
+        rows.extend(engine_rows)
+        if on_rows is not None:
+            on_rows(engine_rows)
+    return rows
+
+
+def machine() -> str:
+    """A one-line description of where the figures came from."""
+    import platform
+
+    gpu = "no GPU"
+    try:
+        import onnxruntime as ort
+
+        if "CUDAExecutionProvider" in ort.get_available_providers():
+            gpu = "CUDA available"
+    except ImportError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, {gpu}, Python {platform.python_version()}"
+
+
+# --------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------
+def run(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in args.engines.split(",") if n.strip()] if args.engines else None
+    targets, notes = available_targets(names, args.coqui_model, args.coqui_label)
+    articles = expand_articles(args.articles) if args.articles else default_articles()
+    if not articles:
+        raise InputError("no articles to benchmark: pass --articles PATH")
+    if not targets:
+        raise InputError("no engine to benchmark: " + "; ".join(notes or ["none installed"]))
+    for note in notes:
+        print(f"narrator: bench: {note}", file=sys.stderr)
+
+    if args.json:
+        def emit(rows: list[dict[str, Any]]) -> None:
+            for row in rows:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+
+        run_bench(targets, articles, chars=args.chars, speedup=args.speedup, on_rows=emit)
+        return 0
+
+    from rich.console import Console
+
+    console = Console(stderr=False)
+    if not console.is_terminal:
+        console = Console(stderr=False, width=160)
+    err = Console(stderr=True)
+    err.print(f"[dim]machine: {machine()}; {len(articles)} articles, first ~{args.chars or 'all'} characters[/]")
+
+    def progress(rows: list[dict[str, Any]]) -> None:
+        if rows:
+            err.print(f"[dim]{rows[0]['engine']}: done[/]")
+
+    rows = run_bench(targets, articles, chars=args.chars, speedup=args.speedup, on_rows=progress)
+    console.print(results_table(rows))
+    return 0
+
+
+def results_table(rows: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title="narrator bench", show_lines=False)
+    columns = [
+        ("engine", "engine", "{}"),
+        ("article", "article", "{}"),
+        ("audio s", "audio_s", "{:.1f}"),
+        ("load s", "load_s", "{:.2f}"),
+        ("TTFA s", "ttfa_s", "{:.3f}"),
+        ("naive s", "naive_s", "{:.2f}"),
+        ("TTFA/naive", "ttfa_ratio", "{:.1%}"),
+        ("RTF", "rtf", "{:.3f}"),
+        ("underruns", "underruns", "{}"),
+        ("wait s", "total_wait_s", "{:.1f}"),
+        ("overhead", "overhead", "{:+.1%}"),
+        ("peak MB", "peak_rss_mb", "{:.0f}"),
+        ("cached/naive", "cached_ratio", "{:.1%}"),
+    ]
+    for title, _, _ in columns:
+        table.add_column(title, justify="left" if title in ("engine", "article") else "right")
+    for row in rows:
+        cells = []
+        for _, key, fmt in columns:
+            value = row.get(key)
+            cells.append("—" if value is None else fmt.format(value))
+        table.add_row(*cells)
+    return table
