@@ -36,6 +36,7 @@ def _narrator(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     """The real command, non-interactive: stdin closed, output captured."""
     return subprocess.run(
         [sys.executable, "-m", "narrator", *args],
+        check=False,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdin=subprocess.DEVNULL,

@@ -281,7 +281,13 @@ def _fix_paths(config: Any, folder: Path) -> None:
 
 
 def _load_tts(files: CoquiFiles) -> Any:
-    """The TTS model on the CPU in eval mode, or a one-line error."""
+    """The TTS model on the CPU in eval mode, or a one-line error.
+
+    Every exception while reading a checkpoint (unpickling, zip, missing keys,
+    shape mismatches, weights_only refusals) means the same thing to the user:
+    these files are not a usable model. So all of them become one EngineError
+    naming the file, with the original chained for debugging.
+    """
     import torch
     from TTS.config import load_config
 

@@ -157,9 +157,9 @@ def load_user_voices(folder: Path | None = None) -> list[UserVoice]:
     taken = {v.name for v in voices}
     if folder.is_dir():
         for clip in sorted(folder.iterdir()):
-            if clip.suffix.lower() in AUDIO_SUFFIXES and clip.resolve() not in described:
-                if clip.stem not in taken:
-                    voices.append(UserVoice(name=clip.stem, engine="xtts", clip=clip))
+            is_new = clip.resolve() not in described and clip.stem not in taken
+            if clip.suffix.lower() in AUDIO_SUFFIXES and is_new:
+                voices.append(UserVoice(name=clip.stem, engine="xtts", clip=clip))
     return voices
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -46,6 +47,8 @@ from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
 from narrator.engines.coqui import is_cuda_oom, load_error, seeded, with_cpu_fallback
 from narrator.errors import EngineError, InputError, ModelMissingError
 from narrator.models import CPML, XTTS_NAME, coqui_model_dir, pull_command
+
+log = logging.getLogger(__name__)
 
 ENV_DIR = "NARRATOR_XTTS_DIR"
 LANGUAGE = "hi"
@@ -284,8 +287,8 @@ class XttsEngine(BaseEngine):
                 data = torch.load(target, map_location="cpu", weights_only=True)
                 self.latents_from_cache = True
                 return data["gpt_cond_latent"], data["speaker_embedding"], digest[:16]
-            except Exception:  # noqa: BLE001 - a damaged cache entry is recomputed
-                pass
+            except Exception as exc:  # noqa: BLE001 - a damaged cache entry is recomputed
+                log.info("recomputing XTTS latents for %s: %s", clip, exc)
         audio, rate = load_reference_clip(clip)
         tensor = torch.from_numpy(audio)[None]
         if rate != CLONE_RATE:
