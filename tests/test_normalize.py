@@ -186,3 +186,22 @@ def test_devanagari_words_survive_in_order(text: str) -> None:
         found = out.find(word, pos)
         assert found >= 0, (word, text, out)
         pos = found + len(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # stacked Indian multipliers: the currency goes after both
+        ("कुल कीमत ₹24.9 लाख करोड़ रही।", "कुल कीमत चौबीस दशमलव नौ लाख करोड़ रुपये रही।"),
+        # a match result is not a range
+        ("सीरीज़ 1-1 से बराबर कर ली।", "सीरीज़ एक-एक से बराबर कर ली।"),
+        ("भारत ने 3-2 से जीता।", "भारत ने तीन-दो से जीता।"),
+        ("दाम 20-30 से बढ़कर", "दाम बीस से तीस से बढ़कर"),
+        # helpline and other identifying numbers are read digit by digit
+        ("हेल्पलाइन नंबर 1916 पर कॉल करें।", "हेल्पलाइन नंबर एक नौ एक छह पर कॉल करें।"),
+        ("वह नंबर 1 खिलाड़ी है।", "वह नंबर एक खिलाड़ी है।"),
+        ("साल 1916 में", "साल उन्नीस सौ सोलह में"),
+    ],
+)
+def test_news_number_shapes(text: str, spoken: str) -> None:
+    assert normalize(text) == spoken

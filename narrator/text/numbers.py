@@ -295,6 +295,8 @@ _MULT = {
     "t": "ट्रिलियन", "k": "हज़ार",
 }  # fmt: skip
 _MULT_WORDS = r"हज़ार|हजार|लाख|करोड़|करोड|अरब|खरब|बिलियन|मिलियन|ट्रिलियन"
+# "24.9 लाख करोड़": Indian news stacks multipliers; the currency goes after both.
+_MULT_COMPOUND = rf"(?:{_MULT_WORDS})(?:\s(?:{_MULT_WORDS}))?"
 _MULT_LATIN = r"(?i:thousand|lakhs?|lacs?|crores?|cr|million|mn|billion|bn|trillion|tn)"
 # One-letter multipliers only when glued to the number ($5m, £2bn, 10K).
 _MULT_LETTER = r"[kKmMbBT]"
@@ -356,21 +358,28 @@ _HOUR_AMPM = re.compile(
 )
 _MONEY_BEFORE = re.compile(
     rf"(?<![A-Za-z]){_CUR_BEFORE}\s?(?P<sign>[-−])?(?P<num>{_NUM})"
-    rf"(?:(?P<mletter>{_MULT_LETTER})(?![A-Za-z])|\s?(?P<mult>{_MULT_WORDS}|{_MULT_LATIN})(?![{W}]))?"
+    rf"(?:(?P<mletter>{_MULT_LETTER})(?![A-Za-z])|\s?(?P<mult>{_MULT_COMPOUND}|{_MULT_LATIN})(?![{W}]))?"
     rf"(?:\s?{_CUR_WORD}(?![{W}]))?"
 )
 _MONEY_AFTER = re.compile(
     rf"{_NB}(?P<num>{_NUM})"
-    rf"(?:(?P<mletter>{_MULT_LETTER})(?![A-Za-z])|\s?(?P<mult>{_MULT_WORDS}|{_MULT_LATIN})(?![{W}]))?"
+    rf"(?:(?P<mletter>{_MULT_LETTER})(?![A-Za-z])|\s?(?P<mult>{_MULT_COMPOUND}|{_MULT_LATIN})(?![{W}]))?"
     rf"\s?{_CUR_AFTER}(?![A-Za-z])"
 )
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ -]?\d[\d -]{7,14}\d|\d{5}[ -]\d{5}|\d{3,4}-\d{3,4}-\d{4})(?![\d])"
 )
+_ID_NUMBER = re.compile(
+    r"(?P<pre>(?:नंबर|नम्बर|हेल्पलाइन|टोल[- ]फ़्री|टोल[- ]फ्री|(?i:helpline|toll[- ]free|number|no\.))\s*:?\s*)"
+    r"(?P<num>\d{3,}(?:[ -]\d+)*)(?![\d,.]\d)"
+)
 _VERSION = re.compile(rf"{_NB}\d+(?:\.\d+){{2,}}(?![\d])")
 _TIMES = re.compile(rf"{_NB}(\d+(?:\.\d+)?)\s*[x×X]\s*(\d+(?:\.\d+)?)(?![\d])")
 _TIMES_PREFIX = re.compile(r"(?<![A-Za-z\d])[x×](\d+)(?![\w])")
-_RANGE = re.compile(rf"{_NB}(?P<a>{_NUM})(?P<dash>\s?[-–—]\s?|\s+to\s+)(?P<b>{_NUM}){_NE}")
+_RANGE = re.compile(
+    rf"{_NB}(?P<a>{_NUM})(?P<dash>\s?[-–—]\s?|\s+to\s+)(?P<b>{_NUM}){_NE}"
+    rf"(?P<score>\s+से(?![{W}]))?"
+)
 _MIXED_FRACTION = re.compile(rf"{_NB}(\d+)\s+1/2(?![\d/])")
 _FRACTION = re.compile(rf"{_NB}(\d{{1,4}})\s?[/⁄]\s?(\d{{1,4}})(?![\d/])")
 # Regular suffixes may stand after a space ("5 वीं"); the irregular ones only glued
@@ -505,6 +514,11 @@ def _phone(m: re.Match[str]) -> str:
     return _pad(plus + ", ".join(digits(g) for g in groups))
 
 
+def _id_number(m: re.Match[str]) -> str:
+    groups = [g for g in re.split(r"[ -]+", m["num"]) if g]
+    return m["pre"] + _pad(", ".join(digits(g) for g in groups))
+
+
 def _version(m: re.Match[str]) -> str:
     return _pad(" डॉट ".join(read_integer(p) for p in m[0].split(".")))
 
@@ -515,6 +529,11 @@ def _times(m: re.Match[str]) -> str:
 
 def _range(m: re.Match[str]) -> str:
     a, b = m["a"], m["b"]
+    if m["score"]:
+        if a.isdigit() and b.isdigit() and int(a) <= 20 and int(b) <= 20:
+            # a result, not a range: "1-1 से बराबर" -> एक-एक से, "3-2 से जीता" -> तीन-दो से
+            return _pad(f"{cardinal(int(a))}-{cardinal(int(b))} से")
+        return _pad(f"{read_number(a)} से {read_number(b)}") + m["score"].lstrip()
     if "-" in m["dash"] and m["dash"].strip() == "-" and len(a) == 4 and len(b) == 2 \
             and a.isdigit() and b.isdigit() and (int(a) + 1) % 100 == int(b):  # fmt: skip
         # fiscal / season years: 2020-21 -> दो हज़ार बीस-इक्कीस
@@ -605,6 +624,7 @@ def expand_numbers(text: str, spell: Callable[[str], str]) -> str:
     text = _HASH_NUM.sub("नंबर ", text)
     text = _NO_NUM.sub("नंबर ", text)
     text = _PHONE.sub(_phone, text)
+    text = _ID_NUMBER.sub(_id_number, text)
     text = _ISO_DATE.sub(_date_iso, text)
     text = _DMY_DATE.sub(_date_dmy, text)
     text = _MONTH_DAY_YEAR.sub(_date_mdy, text)
