@@ -54,6 +54,7 @@ class ChunkCache:
         self.hits = 0
         self.misses = 0
         self.io_s = 0.0  # seconds spent in get/put: the benchmark reports it apart
+        self.write_errors = 0
 
     # -- keys ---------------------------------------------------------------
     @staticmethod
@@ -98,10 +99,17 @@ class ChunkCache:
         return audio
 
     def put(self, engine: _Keyed | str, text: str, audio: np.ndarray) -> None:
-        """Store `audio` (float32 mono) atomically; evict old entries when over size."""
+        """Store `audio` (float32 mono) atomically; evict old entries when over size.
+
+        A write that fails (disk full, read-only) is counted in `write_errors`
+        and otherwise ignored: the cache is an optimisation.
+        """
         started = time.perf_counter()
         try:
             self._put(engine, text, audio)
+        except OSError:
+            # a full or read-only disk costs the replay, never the narration
+            self.write_errors += 1
         finally:
             self.io_s += time.perf_counter() - started
 

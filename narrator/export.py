@@ -33,7 +33,9 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import queue as queue_module
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -84,17 +86,23 @@ class EngineSpec:
             return value
         return cls(*value)
 
-    def load(self) -> Any:
+    def load(self, threads: int | None = None) -> Any:
+        """The loaded engine; `threads` caps its CPU threads (one share per worker)."""
         from narrator.engines.registry import resolve_engine
 
-        return resolve_engine(
+        extra: dict[str, object] = {"threads": threads} if threads else {}
+        engine = resolve_engine(
             self.engine,
             voice=self.voice,
             device=self.device,
             speed=self.speed,
             model=self.model,
             purpose="export",
+            **extra,
         ).engine
+        if threads and "torch" in sys.modules:  # Coqui/XTTS: torch's own pool
+            sys.modules["torch"].set_num_threads(threads)
+        return engine
 
 
 @dataclass(frozen=True)
@@ -548,15 +556,24 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    spec: EngineSpec, settings: ExportSettings, events: Any, cache_folder: Path | None
+    spec: EngineSpec,
+    settings: ExportSettings,
+    events: Any,
+    cache_folder: Path | None,
+    threads: int,
 ) -> None:
-    """Load the engine once per worker process (errors are reported per job)."""
+    """Load the engine once per worker process (errors are reported per job).
+
+    Each worker gets its share of the CPU cores as engine threads: N workers
+    each running a thread per core would fight over the cores and be slower
+    together than one worker alone.
+    """
     from narrator.cache import ChunkCache
 
     _WORKER["settings"] = settings
     _WORKER["events"] = events
     try:
-        _WORKER["engine"] = spec.load()
+        _WORKER["engine"] = spec.load(threads=threads)
         _WORKER["cache"] = ChunkCache(cache_folder)
     except NarratorError as exc:
         _WORKER["error"] = str(exc)
@@ -692,7 +709,7 @@ def _run_pool(
         max_workers=workers,
         mp_context=ctx,
         initializer=_init_worker,
-        initargs=(spec, settings, events, cache_folder),
+        initargs=(spec, settings, events, cache_folder, max(1, (os.cpu_count() or 1) // workers)),
     ) as pool:
         pending: dict[Future[ArticleResult], ArticleJob] = {
             pool.submit(_run_job, job): job for job in work

@@ -70,17 +70,22 @@ def test_stream_yields_pieces_as_they_are_generated(studio: XttsEngine) -> None:
     assert len(whole) > 0.2 * studio.sample_rate
 
 
-def test_other_studio_voice(tiny_xtts_dir: Path, studio: XttsEngine) -> None:
-    other = XttsEngine(voice=XTTS_SPEAKERS[1], model_dir=tiny_xtts_dir, device="cpu")
-    assert other.voice == XTTS_SPEAKERS[1]
-    assert other.cache_key != studio.cache_key
+def test_other_studio_voice(studio: XttsEngine) -> None:
+    before = studio.cache_key
+    try:
+        studio.set_voice(XTTS_SPEAKERS[1])
+        assert studio.voice == XTTS_SPEAKERS[1]
+        assert studio.cache_key != before
+    finally:
+        studio.set_voice(None)
+    assert studio.voice == XTTS_SPEAKERS[0] and studio.cache_key == before
     with pytest.raises(InputError, match="no XTTS voice 'Nobody'"):
         studio.set_voice("Nobody")
     assert studio.voice == XTTS_SPEAKERS[0]  # a refused voice leaves the engine as it was
 
 
 def test_cloned_voice_latents_are_computed_once_and_cached(
-    tiny_xtts_dir: Path, voices: Path
+    tiny_xtts_dir: Path, voices: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from narrator.paths import cache_dir
 
@@ -91,7 +96,8 @@ def test_cloned_voice_latents_are_computed_once_and_cached(
     assert len(cached) == 1
     stamp = cached[0].stat().st_mtime_ns
 
-    second = XttsEngine(voice="meri-awaaz", model_dir=tiny_xtts_dir, device="cpu")
+    monkeypatch.setenv("NARRATOR_XTTS_DIR", str(tiny_xtts_dir))  # a user's local folder
+    second = XttsEngine(voice="meri-awaaz", device="cpu")
     assert second.latents_from_cache is True
     assert cached[0].stat().st_mtime_ns == stamp
     assert list((cache_dir() / "xtts-latents").glob("*.pt")) == cached
@@ -107,7 +113,7 @@ def test_cloned_voice_latents_are_computed_once_and_cached(
 
 
 def test_voices_toml_clip_is_listed_and_usable(
-    tiny_xtts_dir: Path, voices: Path, monkeypatch
+    studio: XttsEngine, tiny_xtts_dir: Path, voices: Path, monkeypatch
 ) -> None:
     _voice_clip(voices / "anchor.flac", 3.5)
     (voices / "voices.toml").write_text(
@@ -120,8 +126,11 @@ def test_voices_toml_clip_is_listed_and_usable(
     assert set(XTTS_SPEAKERS) <= set(listed)
     assert listed["samachar"].ready and "समाचार वाचक" in listed["samachar"].description
     assert "anchor" not in listed  # described clips are not listed twice
-    engine = XttsEngine(voice="samachar")
-    assert engine.folder == tiny_xtts_dir
+    try:
+        studio.set_voice("samachar")
+        assert studio.voice == "samachar"
+    finally:
+        studio.set_voice(None)
 
 
 @pytest.mark.parametrize(

@@ -351,3 +351,19 @@ def test_cached_narration_makes_no_synthesis(espeak, script, tmp_path):
     assert narrator.wait(timeout=30)
     assert espeak.total_calls == calls
     assert np.array_equal(sink.received(), first.audio)  # replay = the rendered file
+
+
+def test_streaming_engine_pieces_are_forwarded_as_they_come(tiny_xtts_dir):
+    """XTTS yields audio inside a chunk; those parts flow on before the chunk is done."""
+    from narrator.engines.xtts import XttsEngine
+
+    engine = XttsEngine(model_dir=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
+    script = prepare("बारिश जारी है। सड़कें भरी हैं।", fits=engine.fits)
+    pieces = list(iter_pieces(engine, script, ahead=2))
+    first_chunk = [p for p in pieces if p.chunk == script.chunks[0]]
+    assert len(first_chunk) >= 2  # several parts of one chunk...
+    assert [p.final for p in first_chunk] == [False] * (len(first_chunk) - 1) + [True]
+    for a, b in zip(first_chunk, first_chunk[1:]):
+        assert b.start_s == pytest.approx(a.end_s)  # ...joined without a gap
+    assert first_chunk[0].audio[0] == 0.0  # faded in at the chunk's start only
+    assert sum(p.final for p in pieces) == len(script.chunks)

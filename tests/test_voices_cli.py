@@ -90,6 +90,13 @@ def test_configured_coqui_checkpoint_is_ready(
     assert "NARRATOR_COQUI_MODEL" in ready[0]["description"]
 
 
+def test_broken_voices_toml_is_reported(bare_machine: Path, capsys) -> None:
+    (bare_machine / "voices.toml").write_text('[[voice]]\nname = "x\n', encoding="utf-8")
+    assert main(["voices"]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("narrator: error:") and "voices.toml" in err and err.count("\n") == 1
+
+
 def test_unknown_engine_is_a_one_line_error(capsys) -> None:
     assert main(["voices", "--engine", "nope"]) != 0
     err = capsys.readouterr().err

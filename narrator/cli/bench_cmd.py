@@ -194,6 +194,8 @@ def bench_engine(
         naive = render_script(engine, script)
         naive_s = time.perf_counter() - t0
         naive_rtf = naive.synth_s / naive.duration_s if naive.duration_s else 1.0
+        audio_s = naive.duration_s
+        del naive  # keep the figures, free the audio before the next run
         listen = speedup or min(20.0, max(1.0, 0.5 / max(naive_rtf, 1e-6)))
 
         with tempfile.TemporaryDirectory(prefix="narrator-bench-") as tmp:
@@ -210,35 +212,39 @@ def bench_engine(
             t0 = time.perf_counter()
             render_script(engine, script, cache=cache)
             cached_s = time.perf_counter() - t0
+            ttfa, rtf, overhead_all = narrator.ttfa_s or 0.0, narrator.rtf, narrator.overhead
+            underruns, waited, synth_s = narrator.underruns, narrator.total_wait_s, narrator.synth_s
+            del narrator  # its audio
 
             replay_sink = NullSink(sample_rate=sr, keep=False)
             replay = StreamingNarrator(engine, script, replay_sink, cache=cache)
             replay.start()
             replay.wait()
+            replay_ttfa = replay.ttfa_s or 0.0
+            del replay
 
-        ttfa = narrator.ttfa_s or 0.0
         overhead = cache_io = None
-        if narrator.overhead is not None and narrator.synth_s > 0:
-            cache_io = first_io / narrator.synth_s
-            overhead = narrator.overhead - cache_io
+        if overhead_all is not None and synth_s > 0:
+            cache_io = first_io / synth_s
+            overhead = overhead_all - cache_io
         rows.append(
             {
                 "engine": target.label,
                 "article": Path(path).stem,
                 "chars": len(body),
                 "chunks": len(script.chunks),
-                "audio_s": round(naive.duration_s, 2),
+                "audio_s": round(audio_s, 2),
                 "load_s": round(load_s, 3),
                 "ttfa_s": round(ttfa, 4),
                 "naive_s": round(naive_s, 3),
                 "ttfa_ratio": round(ttfa / naive_s, 4) if naive_s else None,
-                "rtf": round(narrator.rtf, 4) if narrator.rtf is not None else None,
-                "underruns": narrator.underruns,
-                "total_wait_s": round(narrator.total_wait_s, 3),
+                "rtf": round(rtf, 4) if rtf is not None else None,
+                "underruns": underruns,
+                "total_wait_s": round(waited, 3),
                 "overhead": round(overhead, 4) if overhead is not None else None,
                 "peak_rss_mb": 0.0,
                 "cached_ratio": round(cached_s / naive_s, 4) if naive_s else None,
-                "cached_ttfa_s": round(replay.ttfa_s or 0.0, 4),
+                "cached_ttfa_s": round(replay_ttfa, 4),
                 "listen_speedup": round(listen, 2),
                 "cache_io": round(cache_io, 4) if cache_io is not None else None,
             }

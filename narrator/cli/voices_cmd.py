@@ -42,6 +42,9 @@ def status(voice: VoiceInfo) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from narrator.engines.voices_toml import load_user_voices
+
+    load_user_voices()  # a broken voices.toml is reported here, not silently skipped
     found = voices(args.engine)
     if args.json:
         rows = [dataclasses.asdict(v) | {"status": status(v)} for v in found]

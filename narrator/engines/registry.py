@@ -102,15 +102,20 @@ def resolve_engine(
     speed: float = 1.0,
     model: str | None = None,
     purpose: str = "export",
+    **options: object,
 ) -> EngineChoice:
-    """Load the engine the user asked for (or `auto`'s pick) with its voice."""
+    """Load the engine the user asked for (or `auto`'s pick) with its voice.
+
+    `options` go to the engine's constructor as they are (e.g. `threads=1` for
+    export workers; engines ignore options they do not know).
+    """
     if not 0.5 <= speed <= 2.0:
         raise InputError(f"--speed {speed} is out of range: use 0.5 to 2.0")
     notices: list[str] = []
     name = engine
     if engine == "auto":
-        if model or os.environ.get("NARRATOR_COQUI_MODEL"):
-            name = "coqui"
+        if model:
+            name = "coqui"  # --model with auto names a Coqui checkpoint (xtts: --engine xtts)
         else:
             name, notices = auto_engine_name(purpose, device)
         notices.append(f"engine: {name} (auto)")
@@ -118,6 +123,9 @@ def resolve_engine(
     kwargs: dict[str, object] = {"voice": voice, "device": device, "speed": speed}
     if name == "coqui":
         kwargs["model"] = model or os.environ.get("NARRATOR_COQUI_MODEL")
+    elif name == "xtts" and model:
+        kwargs["model_dir"] = model
+    kwargs.update(options)
     instance = cls(**kwargs)
     notices.extend(getattr(instance, "notices", []))
     return EngineChoice(instance, notices)

@@ -32,6 +32,7 @@ Known XTTS failure modes and what this engine does about them:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import os
@@ -147,6 +148,32 @@ def max_codes(text: str, limit: int) -> int:
     return min(limit, int(CODES_CAP_EXTRA + CODES_PER_CHAR_CAP * len(text)))
 
 
+def _code_cap(limit: int) -> Any:
+    """A generation stopping rule: at most `limit` new audio codes.
+
+    Passed as a stopping criterion rather than `max_new_tokens`, which
+    transformers would report (on every chunk) as clashing with the
+    `max_length` Coqui already sets.
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class MaxNewCodes(StoppingCriteria):
+        def __init__(self) -> None:
+            self.start: int | None = None
+
+        def __call__(self, input_ids: torch.Tensor, scores: Any, **kwargs: Any) -> torch.Tensor:
+            length = input_ids.shape[-1]
+            if self.start is None:  # first call: one code has been generated
+                self.start = length - 1
+            done = length - self.start >= limit
+            return torch.full(
+                (input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device
+            )
+
+    return StoppingCriteriaList([MaxNewCodes()])
+
+
 class XttsEngine(BaseEngine):
     """XTTS-v2 in Hindi with a studio or cloned voice.
 
@@ -237,7 +264,7 @@ class XttsEngine(BaseEngine):
         from narrator.engines.voices_toml import find_user_voice
 
         studio = self.studio_speakers
-        if voice is None:
+        if voice in (None, "studio", "default"):
             if studio:
                 return (studio[0], *self._studio_latents(studio[0]), "studio")
             raise InputError(
@@ -326,7 +353,9 @@ class XttsEngine(BaseEngine):
             "top_k": cfg.top_k,
             "top_p": cfg.top_p,
             "speed": self.speed,
-            "max_new_tokens": max_codes(text, int(self._model.gpt.max_gen_mel_tokens)),
+            "stopping_criteria": _code_cap(
+                max_codes(text, int(self._model.gpt.max_gen_mel_tokens))
+            ),
         }
 
     def synthesize(self, text: str) -> np.ndarray:
@@ -451,14 +480,12 @@ class XttsEngine(BaseEngine):
         for user in users:
             base = user.info(ready=ready and user.ready, pull_hint=hint)
             voices.append(
-                VoiceInfo(
-                    **{
-                        **base.__dict__,
-                        "description": f"cloned: {base.description}",
-                        "licence": f"{CPML.name}; clip: {base.licence}",
-                        "commercial": False,
-                        "sample_rate": 24000,
-                    }
+                dataclasses.replace(
+                    base,
+                    description=f"cloned: {base.description}",
+                    licence=f"{CPML.name}; clip: {base.licence}",
+                    commercial=False,  # whatever the clip's terms, XTTS-v2's audio is CPML
+                    sample_rate=24000,
                 )
             )
         return voices
