@@ -31,6 +31,7 @@ are listened to at exactly real time (`--speedup` forces a value).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -189,9 +190,11 @@ def bench_engine(
         script = prepare(body, title=article.title, fits=engine.fits)
         if not script.chunks:
             continue
-        # the naive path: everything synthesized before the first sample plays
+        # the naive path: everything synthesized before the first sample plays;
+        # on a worker thread, as the streaming producer runs, so both synthesize
+        # under the same conditions
         t0 = time.perf_counter()
-        naive = render_script(engine, script)
+        naive = _on_thread(render_script, engine, script)
         naive_s = time.perf_counter() - t0
         naive_rtf = naive.synth_s / naive.duration_s if naive.duration_s else 1.0
         audio_s = naive.duration_s
@@ -210,7 +213,7 @@ def bench_engine(
                 raise narrator.error
 
             t0 = time.perf_counter()
-            render_script(engine, script, cache=cache)
+            _on_thread(functools.partial(render_script, engine, script, cache=cache))
             cached_s = time.perf_counter() - t0
             ttfa, rtf, overhead_all = narrator.ttfa_s or 0.0, narrator.rtf, narrator.overhead
             underruns, waited, synth_s = narrator.underruns, narrator.total_wait_s, narrator.synth_s
@@ -253,6 +256,26 @@ def bench_engine(
     for row in rows:
         row["peak_rss_mb"] = round(peak, 1)
     return rows
+
+
+def _on_thread(func: Callable[..., Any], *args: Any) -> Any:
+    """Run `func(*args)` on a fresh thread and return its result (or raise its error)."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="bench-naive")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def peak_rss_mb() -> float:

@@ -249,6 +249,9 @@ class KokoroEngine(BaseEngine):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
             options.intra_op_num_threads = int(threads)
+        # Idle worker threads spinning for work steal CPU from playback and the
+        # TUI, and on a busy machine make synthesis slower (bench/KOKORO.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # CUDA fallbacks etc. are not the user's business
         try:
             session = ort.InferenceSession(
