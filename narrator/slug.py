@@ -22,6 +22,7 @@ What a slug guarantees:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Container
 
@@ -35,6 +36,8 @@ _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") fo
 def slugify(title: str, max_bytes: int = MAX_BYTES) -> str:
     """A safe, readable file stem for `title` (without uniqueness)."""
     text = unicodedata.normalize("NFC", title or "")
+    # "2,000" / "1,20,000" is one number: keep it one word ("2000"), not "2-000".
+    text = re.sub(r"(?<=\d),(?=\d)", "", text)
     words: list[str] = []
     current: list[str] = []
     for ch in text:

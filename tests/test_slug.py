@@ -61,3 +61,7 @@ def test_any_title_gives_a_safe_bounded_nonempty_name(title):
     assert "." not in slug and not any(unicodedata.category(c) == "Cc" for c in slug)
     assert slug == unicodedata.normalize("NFC", slug)
     assert not slug.startswith("-") and not slug.endswith("-")
+
+
+def test_grouped_numbers_stay_one_word() -> None:
+    assert slugify("जुटाए 2,000 GPU और 1,20,000 रुपये") == "जुटाए-2000-GPU-और-120000-रुपये"
