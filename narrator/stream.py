@@ -374,6 +374,7 @@ class _Entry:
     """A chunk's audio as the producer makes it (parts grow until `done`)."""
 
     parts: list[np.ndarray] = field(default_factory=list)
+    started_at: float | None = None  # when the producer began it
     done: bool = False
     synth_s: float = 0.0
     cached: bool = False
@@ -462,6 +463,7 @@ class StreamingNarrator:
         self._last_rms = 0.0
         self._last_played: tuple[int, int] | None = None  # (chunk, gen) just played
         self._pending: list[object] = []  # state changes to deliver outside the lock
+        self._holding = True  # the start is held until playback can run on
 
     # -- properties ----------------------------------------------------------
     @property
@@ -738,7 +740,10 @@ class StreamingNarrator:
     # -- the producer ----------------------------------------------------------
     def _next_to_make(self) -> int | None:
         n = len(self._chunks)
-        limit = n if self.smooth else min(n, self._cursor + self.ahead + 1)
+        # unbounded while the start is held (the player waits for enough audio)
+        # and with `smooth`; else at most `ahead` chunks past the one playing
+        unbounded = self.smooth or self._holding
+        limit = n if unbounded else min(n, self._cursor + self.ahead + 1)
         for i in range(self._cursor, limit):
             if i not in self._store:
                 return i
@@ -760,7 +765,7 @@ class StreamingNarrator:
                         continue
                     self._cond.wait(0.1)
                     continue
-                entry = _Entry()
+                entry = _Entry(started_at=time.perf_counter())
                 self._store[idx] = entry
             try:
                 for audio, spent, cached, final in chunk_parts(
@@ -794,7 +799,11 @@ class StreamingNarrator:
     def _play(self) -> None:
         stop = self._stop
         try:
-            if self.smooth and not self._smooth_wait():
+            started = self._wait_to_start()
+            with self._cond:
+                self._holding = False
+                self._cond.notify_all()
+            if not started:
                 return
             n = len(self._chunks)
             seen_gen = -1
@@ -966,42 +975,61 @@ class StreamingNarrator:
     def _listener_rtf(self) -> float | None:
         """Engine time per second of audio, relative to how fast the sink plays.
 
-        A simulated listener (NullSink with `speedup`) hears faster than real
-        time, so the engine has to keep up with that, not with the wall clock.
+        Measured on this narration once a few seconds of audio are made (one
+        short first chunk is a noisy sample), else the speed recorded on this
+        machine before, else the first chunk's. A simulated listener (NullSink
+        with `speedup`) hears faster than real time, so the engine has to keep
+        up with that, not with the wall clock.
         """
-        rtf = self.rtf
+        rtf = self.rtf if self.made_s >= 3.0 else None
         if rtf is None:
-            rtf = expected_rtf(getattr(self.engine, "name", ""))
+            rtf = expected_rtf(getattr(self.engine, "name", "")) or self.rtf
         if rtf is None:
             return None
         return rtf * float(getattr(self.sink, "speedup", 1.0) or 1.0)
 
-    def _smooth_wait(self) -> bool:
-        """Hold playback until it can finish without a wait; False when stopped."""
+    def _wait_to_start(self) -> bool:
+        """Hold the first sample until playback can run on without stopping.
+
+        A voice that keeps up (RTF < 1) may still fall behind where a long
+        chunk follows short ones; the wait that would cause mid-narration is
+        taken before the start instead (usually none: the first chunk covers
+        it). A voice that cannot keep up starts at once and waits between
+        chunks, unless `smooth`, which buffers until the end is reachable
+        without a wait. Announces the expected wait (`Buffering`). False when
+        stopped.
+        """
         announced = False
         while not self._stop.is_set():
             with self._cond:
                 first = self._store.get(self._cursor)
                 if first is not None and first.error is not None:
                     return True  # the player reports it
+                ready = first is not None and (
+                    first.done or (bool(first.parts) and self._may_stream_parts())
+                )
                 rtf = self._listener_rtf()
-                ready = first is not None and first.done
-                need, have = self._smooth_need(rtf) if rtf is not None else (0.0, 0.0)
-            if rtf is not None and rtf > 1.0 and not announced:
-                self._emit(Buffering(max(0.0, (need - have) * rtf)))
-                announced = True
-            if ready and (rtf is None or rtf <= 1.0 or have >= need):
+                delay = self._start_delay(rtf) if rtf is not None else 0.0
+            cannot_keep_up = rtf is not None and rtf >= 1.0
+            if ready and (delay <= self.UNDERRUN_MIN_S or (cannot_keep_up and not self.smooth)):
                 return True
+            if ready and not announced:
+                self._emit(Buffering(delay))
+                announced = True
             with self._cond:
                 self._cond.wait(0.05)
         return False
 
-    def _smooth_need(self, rtf: float) -> tuple[float, float]:
-        """(seconds that must be buffered, seconds buffered) for a wait-free run at `rtf`.
+    def _start_delay(self, rtf: float) -> float:
+        """Seconds to hold playback so that, at `rtf`, it never waits after starting.
 
-        Playback reaches chunk j after B + sum(d_k + p_k, k<j); synthesis has it
-        after rtf * sum(d_k, k<=j) for the chunks still to make. So B must be at
-        least max_j of the difference. Pauses cost no synthesis.
+        If playback started now, chunk k would start after the audio already
+        made from the cursor on (`have`) plus the chunks before k; synthesis
+        finishes chunk k after rtf x the audio of the chunks still to make up
+        to k, less what the chunk in progress has already had. The delay is
+        the largest shortfall (0 when playback can start now). Durations of
+        chunks not made yet are estimated from their length in characters.
+        Pauses cost no synthesis.
         """
         spc = self._seconds_per_char()
         n = len(self._chunks)
@@ -1012,11 +1040,16 @@ class StreamingNarrator:
             if j < n - 1:
                 have += pause_samples(self._chunks[j], self._sr) / self._sr
             j += 1
-        need = 0.0
-        made = played = 0.0
+        in_progress = self._store.get(j)
+        credit = 0.0
+        if in_progress is not None and in_progress.started_at is not None:
+            credit = time.perf_counter() - in_progress.started_at
+        delay = 0.0
+        ready_at = -credit  # synthesis clock, from now
+        played = have  # playback clock, from now
         for k in range(j, n):
             d = self._duration_samples(k, spc) / self._sr
-            made += d
-            need = max(need, rtf * made - played)
+            ready_at += rtf * d
+            delay = max(delay, ready_at - played)
             played += d + (pause_samples(self._chunks[k], self._sr) / self._sr if k < n - 1 else 0.0)
-        return need, have
+        return delay

@@ -185,14 +185,16 @@ def test_bounded_queue_holds_the_producer_at_ahead_chunks(script):
 
 
 def test_paused_sink_holds_the_narrator_producer(script):
-    engine = CountingEspeak()
+    engine = CountingEspeak(delay=0.05)
     sink = NullSink(realtime=True, sample_rate=engine.sample_rate)
     narrator = StreamingNarrator(engine, script, sink, ahead=1)
     narrator.pause()
     narrator.start()
-    time.sleep(0.3)
+    time.sleep(0.4)
     assert narrator.state == "paused"
     assert engine.total_calls == 2  # the current chunk + one ahead
+    time.sleep(0.2)
+    assert engine.total_calls == 2 < len(script.chunks)
     assert sink.position_s == 0.0
     narrator.stop()
     assert narrator.state == "stopped"
@@ -228,7 +230,7 @@ def test_engine_error_surfaces_with_its_chunk(script):
 
 
 def test_skipping_moves_the_sentence_and_reuses_audio(espeak, script):
-    sink = NullSink(realtime=True, speedup=3.0, sample_rate=espeak.sample_rate)
+    sink = NullSink(realtime=True, speedup=6.0, sample_rate=espeak.sample_rate)
     events: list[object] = []
     narrator = StreamingNarrator(espeak, script, sink, ahead=1, on_event=events.append)
     narrator.start()
