@@ -36,7 +36,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/narrator bench
+	$(BIN)/python bench/bench.py
 
 lint: install
 	$(BIN)/ruff check narrator tests bench scripts

@@ -7,6 +7,7 @@ count calls or to inject a delay or a failure around the real synthesis.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter
@@ -365,7 +366,7 @@ def test_streaming_engine_pieces_are_forwarded_as_they_come(tiny_xtts_dir):
     first_chunk = [p for p in pieces if p.chunk == script.chunks[0]]
     assert len(first_chunk) >= 2  # several parts of one chunk...
     assert [p.final for p in first_chunk] == [False] * (len(first_chunk) - 1) + [True]
-    for a, b in zip(first_chunk, first_chunk[1:]):
+    for a, b in itertools.pairwise(first_chunk):
         assert b.start_s == pytest.approx(a.end_s)  # ...joined without a gap
     assert first_chunk[0].audio[0] == 0.0  # faded in at the chunk's start only
     assert sum(p.final for p in pieces) == len(script.chunks)
