@@ -20,7 +20,7 @@ from narrator.text.segment import make_chunks, split_sentences
 
 DEFAULT_MAX_CHARS = 250
 
-__all__ = ["Chunk", "Script", "Sentence", "prepare", "DEFAULT_MAX_CHARS"]
+__all__ = ["DEFAULT_MAX_CHARS", "Chunk", "Script", "Sentence", "prepare"]
 
 
 def prepare(
