@@ -215,16 +215,7 @@ def render_script(
             break
         raw, spent, cached = synthesize_chunk(engine, chunk, cache)
         audio = fade_edges(raw, sr)
-        piece = AudioPiece(
-            audio=audio,
-            sample_rate=sr,
-            chunk=chunk,
-            start_s=offset / sr,
-            end_s=(offset + len(audio)) / sr,
-            synth_s=spent,
-            final=True,
-            cached=cached,
-        )
+        piece = AudioPiece.placed(audio, sr, chunk, offset / sr, synth_s=spent, cached=cached)
         pieces.append(piece)
         synth_total += spent
         offset += len(audio)
@@ -301,15 +292,8 @@ def iter_pieces(
                 if stopped():
                     return
                 for audio, spent, cached, final in chunk_parts(engine, chunk, cache, stopped):
-                    piece = AudioPiece(
-                        audio=audio,
-                        sample_rate=sr,
-                        chunk=chunk,
-                        start_s=offset / sr,
-                        end_s=(offset + len(audio)) / sr,
-                        synth_s=spent,
-                        final=final,
-                        cached=cached,
+                    piece = AudioPiece.placed(
+                        audio, sr, chunk, offset / sr, synth_s=spent, final=final, cached=cached
                     )
                     offset += len(audio)
                     if not put(piece):
@@ -539,8 +523,8 @@ class StreamingNarrator:
                 audio = np.concatenate(entry.parts) if entry.parts else np.zeros(0, np.float32)
                 start = self._offset_s(idx)
                 out.append(
-                    AudioPiece(audio, self._sr, self._chunks[idx], start,
-                               start + len(audio) / self._sr, entry.synth_s, True, entry.cached)
+                    AudioPiece.placed(audio, self._sr, self._chunks[idx], start,
+                                      synth_s=entry.synth_s, cached=entry.cached)
                 )
         return out
 

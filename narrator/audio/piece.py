@@ -34,6 +34,22 @@ class AudioPiece:
     final: bool = True
     cached: bool = False
 
+    @classmethod
+    def placed(
+        cls,
+        audio: np.ndarray,
+        sample_rate: int,
+        chunk: Chunk,
+        start_s: float,
+        *,
+        synth_s: float = 0.0,
+        final: bool = True,
+        cached: bool = False,
+    ) -> AudioPiece:
+        """A piece laid at `start_s` of the narration; its end follows from its length."""
+        return cls(audio, sample_rate, chunk, start_s, start_s + len(audio) / sample_rate,
+                   synth_s, final, cached)  # fmt: skip
+
     @property
     def duration_s(self) -> float:
         return len(self.audio) / self.sample_rate
