@@ -7,7 +7,7 @@ ENGINE ?= espeak
 FORMAT ?= mp3
 SAMPLES := narrator/data/samples
 
-.PHONY: install run test bench lint tui clean
+.PHONY: install run test bench lint tui clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ run: install
 tui: install
 	$(BIN)/narrator
 
-test: install
+# tmux and chromium: the terminal-alignment and web-player tests drive them for real.
+system-packages:
+	scripts/apt-ensure.sh tmux chromium
+
+test: install system-packages
 	$(BIN)/python -m pytest -q
 
 bench: install
