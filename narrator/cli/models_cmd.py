@@ -19,7 +19,7 @@ from narrator.catalogue.licences import Consent, ModelLicence, tos_pre_agreed
 from narrator.errors import NarratorError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "models",
         help="download voices' weights (pull), see what is on disk (list), check it (verify)",

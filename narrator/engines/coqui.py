@@ -429,7 +429,8 @@ class CoquiEngine(BaseEngine):
 
         self._model = _load_tts(self.files)
         voc = _load_vocoder(self.files)
-        self._vocoder, self._vocoder_ap = voc if voc else (None, None)
+        self._vocoder: Any = voc[0] if voc else None
+        self._vocoder_ap: Any = voc[1] if voc else None
         self.speakers = _speaker_names(self._model)
         if speaker and speaker not in self.speakers:
             if self.speakers:

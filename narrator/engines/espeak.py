@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -76,7 +76,7 @@ class _Library:
                 cls._instance = cls()
             return cls._instance
 
-    def _on_audio(self, wav, count, _events) -> int:
+    def _on_audio(self, wav: Any, count: int, _events: Any) -> int:
         if count > 0 and wav:
             self._pieces.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = continue synthesis

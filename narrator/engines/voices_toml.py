@@ -83,7 +83,7 @@ class UserVoice:
         )
 
 
-def _text(entry: dict, key: str, where: str) -> str:
+def _text(entry: dict[str, object], key: str, where: str) -> str:
     value = entry.get(key, "")
     if not isinstance(value, str):
         raise InputError(f"{where}: `{key}` must be a string")

@@ -107,12 +107,12 @@ def locate_xtts(model: ModelSpec | None = None) -> Path:
                 f"{folder} is not an XTTS-v2 model folder: missing {', '.join(missing)}"
             )
         return folder
-    folder = catalogue.model_dir(XTTS_NAME)
-    if folder is None or not is_xtts_folder(folder):
+    pulled = catalogue.model_dir(XTTS_NAME)
+    if pulled is None or not is_xtts_folder(pulled):
         raise ModelMissingError(
             f"XTTS-v2 weights are not downloaded: run `{pull_command(XTTS_NAME)}` ({CPML.name})"
         )
-    return folder
+    return pulled
 
 
 def _model_id(folder: Path) -> str:
