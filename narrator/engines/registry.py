@@ -111,7 +111,7 @@ def auto_engine_name(purpose: str = "export", device: str = "auto") -> tuple[str
         cls for cls in engine_classes().values() if cls.auto_rank is not None and cls.is_installed()
     ]
     if not ranked:
-        raise NarratorError("no engine is installed: run `narrator models pull kokoro`")
+        raise NarratorError("no engine for `auto` is installed: see `narrator voices`")
     notices: list[str] = []
     slow: list[tuple[str, float]] = []
     for cls in ranked[:-1]:
@@ -137,10 +137,10 @@ def engine_for_model(spec: str) -> type[BaseEngine]:
     for cls in classes.values():
         if cls.knows_model(spec):
             return cls
-    raise InputError(
-        f"unknown model {spec!r}: name an engine ({', '.join(classes)}) "
-        "or one of its models (see `narrator voices`)"
+    takes = "; ".join(
+        f"{name} takes {cls.model_option}" for name, cls in classes.items() if cls.model_option
     )
+    raise InputError(f"unknown model {spec!r}: {takes or 'no engine takes a model'}")
 
 
 def resolve_engine(
