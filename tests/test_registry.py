@@ -261,3 +261,19 @@ def test_pulling_what_needs_no_download_is_a_one_line_error(capsys) -> None:
     assert capsys.readouterr().err == "narrator: error: the espeak engine has nothing to download\n"
     assert main(["models", "pull", "coqui"]) != 0
     assert "tts_models/hin/fairseq/vits" in capsys.readouterr().err
+
+
+def test_without_package_metadata_the_error_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A source tree that was never pip-installed has no entry points: say so in one line."""
+    monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    registry.forget_engines()
+    try:
+        assert main(["voices"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "no synthesis engines are registered" in err
+        assert "pip install -e ." in err
+    finally:
+        monkeypatch.undo()
+        registry.forget_engines()
