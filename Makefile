@@ -42,8 +42,10 @@ test: install system-packages
 bench: install
 	$(BIN)/python bench/bench.py
 
+# ruff on everything; mypy --strict on the files listed in pyproject.toml [tool.mypy].
 lint: install
 	$(BIN)/ruff check narrator tests bench scripts
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -25,6 +25,7 @@ from pathlib import Path
 from narrator.errors import InputError
 from narrator.text.clean import clean, find_date_stamp, parse_date
 from narrator.text.segment import split_sentences
+from narrator.urls import is_url as _is_url
 
 __all__ = [
     "FEED_SUFFIXES",
@@ -298,10 +299,6 @@ def _first(articles: list[Article], source: str) -> Article:
     if not articles:
         raise InputError(f"{source} has no Hindi articles")
     return articles[0]
-
-
-def _is_url(source: str) -> bool:
-    return bool(re.match(r"^https?://", source, re.IGNORECASE))
 
 
 def _read_stdin() -> bytes:

@@ -8,6 +8,28 @@ from __future__ import annotations
 
 from narrator.errors import DeviceError
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def _check(requested: str) -> None:
+    if requested not in DEVICES:
+        raise DeviceError(f"unknown device {requested!r}: use auto, cpu or cuda")
+
+
+def resolve_device(requested: str, runtime: str) -> tuple[str, str | None]:
+    """("cuda"|"cpu", notice or None) for an engine run by `runtime`.
+
+    runtime "torch" and "onnx" ask their library whether a GPU is usable; "cpu"
+    (eSpeak NG) always runs on the CPU, whatever was asked.
+    """
+    _check(requested)
+    if runtime == "torch":
+        return resolve_torch_device(requested)
+    if runtime == "onnx":
+        providers, notice = onnx_providers(requested)
+        return ("cuda" if "CUDAExecutionProvider" in providers else "cpu"), notice
+    return "cpu", None
+
 
 def resolve_torch_device(requested: str = "auto") -> tuple[str, str | None]:
     """Return ("cuda"|"cpu", notice or None) for a torch engine.
@@ -15,8 +37,7 @@ def resolve_torch_device(requested: str = "auto") -> tuple[str, str | None]:
     `cuda` where torch sees no GPU is a DeviceError, not a silent fallback:
     the user asked for it explicitly.
     """
-    if requested not in ("auto", "cpu", "cuda"):
-        raise DeviceError(f"unknown device {requested!r}: use auto, cpu or cuda")
+    _check(requested)
     if requested == "cpu":
         return "cpu", None
     import torch
@@ -31,8 +52,7 @@ def resolve_torch_device(requested: str = "auto") -> tuple[str, str | None]:
 
 def onnx_providers(requested: str = "auto") -> tuple[list[str], str | None]:
     """ONNX Runtime execution providers for the device, with the same rules."""
-    if requested not in ("auto", "cpu", "cuda"):
-        raise DeviceError(f"unknown device {requested!r}: use auto, cpu or cuda")
+    _check(requested)
     import onnxruntime as ort
 
     available = ort.get_available_providers()
@@ -45,3 +65,10 @@ def onnx_providers(requested: str = "auto") -> tuple[list[str], str | None]:
     if requested != "cpu" and has_cuda:
         return ["CUDAExecutionProvider", "CPUExecutionProvider"], None
     return ["CPUExecutionProvider"], None
+
+
+def onnx_providers_for(device: str) -> list[str]:
+    """The providers for a resolved device ("cuda" or "cpu"), CPU last as ORT's fallback."""
+    if device == "cuda":
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    return ["CPUExecutionProvider"]

@@ -33,3 +33,18 @@ class EngineError(NarratorError):
     def __init__(self, message: str, chunk: object | None = None) -> None:
         super().__init__(message)
         self.chunk = chunk
+
+
+def one_line(problem: BaseException | str, limit: int = 160) -> str:
+    """The first line of an error (or text), for a one-line message to the user.
+
+    Library errors often carry a multi-line message (a traceback excerpt, a
+    protobuf dump); the user needs its first line. An exception whose message is
+    empty gives its type name, so the result is never blank. Lines longer than
+    `limit` characters end with an ellipsis.
+    """
+    lines = str(problem).strip().splitlines()
+    line = lines[0].strip() if lines else ""
+    if not line and isinstance(problem, BaseException):
+        line = type(problem).__name__
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -56,6 +56,7 @@ from narrator.audio.files import (
 from narrator.errors import InputError, NarratorError
 from narrator.podcast import SIDECAR_MARK
 from narrator.slug import slugify, unique_slug
+from narrator.urls import is_url as _is_url
 
 EXPORT_VERSION = 1
 DESCRIPTION_CHARS = 400
@@ -204,10 +205,6 @@ ProgressFn = Callable[[Progress], None]
 
 
 # -- gathering articles ---------------------------------------------------------------
-
-
-def _is_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
 
 
 def _looks_like_feed(source: str) -> bool:

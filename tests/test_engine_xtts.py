@@ -39,7 +39,7 @@ def _voice_clip(path: Path, seconds: float, rate: int = 16000, level: float = 0.
 @pytest.fixture(scope="module")
 def studio(tiny_xtts_dir: Path) -> XttsEngine:
     """One loaded engine on the default studio voice, shared by the read-only tests."""
-    return XttsEngine(model_dir=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
+    return XttsEngine(model=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_cloned_voice_latents_are_computed_once_and_cached(
     from narrator.paths import cache_dir
 
     _voice_clip(voices / "meri-awaaz.wav", 3.2, rate=16000)  # a dropped-in clip, resampled
-    first = XttsEngine(voice="meri-awaaz", model_dir=tiny_xtts_dir, device="cpu")
+    first = XttsEngine(voice="meri-awaaz", model=tiny_xtts_dir, device="cpu")
     assert first.voice == "meri-awaaz" and first.latents_from_cache is False
     cached = list((cache_dir() / "xtts-latents").glob("*.pt"))
     assert len(cached) == 1
@@ -218,7 +218,7 @@ def test_corrupt_weights_are_a_one_line_error(tiny_xtts_dir: Path, tmp_path: Pat
     (folder / "model.pth").write_bytes(b"\x80\x02not a checkpoint at all")
     before = os.environ.get("HF_HUB_OFFLINE")
     with pytest.raises(EngineError) as info:
-        XttsEngine(model_dir=folder, device="cpu")
+        XttsEngine(model=folder, device="cpu")
     assert "model.pth" in str(info.value) and "\n" not in str(info.value)
     assert os.environ.get("HF_HUB_OFFLINE") == before  # offline only while loading
 
@@ -229,4 +229,4 @@ def test_device_cuda_without_gpu_is_a_clear_error(tiny_xtts_dir: Path) -> None:
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
     with pytest.raises(DeviceError, match="cuda"):
-        XttsEngine(model_dir=tiny_xtts_dir, device="cuda")
+        XttsEngine(model=tiny_xtts_dir, device="cuda")

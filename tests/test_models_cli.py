@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from narrator.catalogue.coqui import XTTS_NAME
+from narrator.catalogue.licences import CPML
 from narrator.cli import main
+from narrator.engines.registry import pull_model
 from narrator.errors import NarratorError
-from narrator.models import XTTS_NAME, pull
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,10 +102,11 @@ def test_refused_licence_downloads_nothing(caches: Path) -> None:
         return False
 
     with pytest.raises(NarratorError, match="not accepted"):
-        pull("xtts", agree=refuse)
+        pull_model("xtts", agree=refuse)
     assert asked == [f"{XTTS_NAME}|CPML (non-commercial)"]
     with pytest.raises(NarratorError, match="not accepted"):
-        pull("tts_models/hin/fairseq/vits")  # a library call without consent or COQUI_TOS_AGREED
+        # a library call without consent or COQUI_TOS_AGREED
+        pull_model("tts_models/hin/fairseq/vits")
     assert not (caches / "coqui").exists()
 
 
@@ -112,7 +115,6 @@ def test_interactive_answer_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     from narrator.cli.models_cmd import consent
-    from narrator.models import CPML
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -129,7 +131,7 @@ def test_interactive_answer_decides(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_already_downloaded_model_is_not_fetched_again(caches: Path, tiny_vits_dir: Path) -> None:
     target = caches / "coqui" / "tts" / "tts_models--hin--fairseq--vits"
     shutil.copytree(tiny_vits_dir, target)
-    result = pull("tts_models/hin/fairseq/vits")  # no consent needed: nothing is downloaded
+    result = pull_model("tts_models/hin/fairseq/vits")  # no consent needed: nothing is downloaded
     assert result.path == target
 
 

@@ -360,7 +360,7 @@ def test_streaming_engine_pieces_are_forwarded_as_they_come(tiny_xtts_dir):
     """XTTS yields audio inside a chunk; those parts flow on before the chunk is done."""
     from narrator.engines.xtts import XttsEngine
 
-    engine = XttsEngine(model_dir=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
+    engine = XttsEngine(model=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
     script = prepare("बारिश जारी है। सड़कें भरी हैं।", fits=engine.fits)
     pieces = list(iter_pieces(engine, script, ahead=2))
     first_chunk = [p for p in pieces if p.chunk == script.chunks[0]]

@@ -159,7 +159,7 @@ def resample(audio: np.ndarray, src: int, dst: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = gcd(src, dst)
-    return resample_poly(audio, dst // g, src // g).astype(np.float32)
+    return np.asarray(resample_poly(audio, dst // g, src // g), dtype=np.float32)
 
 
 def _mp3_compression_level(rate: int) -> float:

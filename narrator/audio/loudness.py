@@ -74,13 +74,13 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
     if len(data) == 0 or not np.any(data):
         return float("-inf")
     peak = float(np.max(np.abs(_oversampled(data))))
-    return 20.0 * np.log10(max(peak, 1e-12))
+    return 20.0 * float(np.log10(max(peak, 1e-12)))
 
 
 def _oversampled(data: np.ndarray) -> np.ndarray:
     from scipy.signal import resample_poly
 
-    return resample_poly(data, OVERSAMPLE, 1)
+    return np.asarray(resample_poly(data, OVERSAMPLE, 1))
 
 
 def _limit(data: np.ndarray, sample_rate: int, ceiling_dbtp: float) -> tuple[np.ndarray, float]:

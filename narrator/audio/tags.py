@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from narrator.errors import InputError
 
@@ -62,7 +62,7 @@ class EpisodeTags:
 
 def write_tags(target: str | Path | BinaryIO, fmt: str, tags: EpisodeTags) -> None:
     """Write `tags` into the audio file `target` (a path or a seekable file object)."""
-    path: Path | BinaryIO = target if hasattr(target, "seek") else Path(target)  # type: ignore[arg-type]
+    path: Path | BinaryIO = Path(target) if isinstance(target, (str, Path)) else target
     if fmt == "mp3":
         _write_id3_mp3(path, tags)
     elif fmt == "wav":
@@ -141,14 +141,16 @@ def _write_id3_mp3(path: Path | BinaryIO, tags: EpisodeTags) -> None:
 
 
 def _write_id3_wav(path: Path | BinaryIO, tags: EpisodeTags) -> None:
+    from mutagen.id3 import ID3
     from mutagen.wave import WAVE
 
     wave = WAVE(_rewound(path))
     if wave.tags is None:
         wave.add_tags()
-    wave.tags.clear()
+    id3 = cast(ID3, wave.tags)  # mutagen declares `tags = None` on the class
+    id3.clear()
     for frame in _id3_frames(tags):
-        wave.tags.add(frame)
+        id3.add(frame)
     wave.save(_rewound(path), v2_version=3)
 
 

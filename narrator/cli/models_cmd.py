@@ -1,10 +1,12 @@
-"""`narrator models pull NAME` and `narrator models list`.
+"""`narrator models pull NAME`, `narrator models list` and `narrator models verify`.
 
-A thin shell over `narrator.models`: `pull` shows the model's licence and asks
-before downloading anything under terms that restrict use (XTTS-v2 is CPML,
+A thin shell over the engines: `pull` asks the engine that owns NAME to
+download it (`BaseEngine.pull`), after showing the model's licence and asking
+before anything is downloaded under terms that restrict use (XTTS-v2 is CPML,
 non-commercial; Meta's MMS is CC BY-NC 4.0). `--yes` or COQUI_TOS_AGREED=1
 accepts without asking; with neither and no terminal to ask on, it stops with
-a one-line error instead of hanging on a prompt.
+a one-line error instead of hanging on a prompt. `verify` re-reads installed
+weights against the checksums narrator ships (Kokoro's), on demand.
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 
+from narrator.catalogue.licences import Consent, ModelLicence, tos_pre_agreed
 from narrator.errors import NarratorError
-from narrator.models import ModelLicence
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "models",
-        help="download voices' weights (pull) and see what is on disk (list)",
+        help="download voices' weights (pull), see what is on disk (list), check it (verify)",
         description="Download model weights with their owners' tools, and list what is cached.",
     )
     actions = parser.add_subparsers(dest="models_action", metavar="ACTION")
@@ -38,12 +39,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pull.add_argument("--force", action="store_true", help="fetch again even if present")
     listing = actions.add_parser("list", help="show cached models, where they are and their size")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    verify = actions.add_parser(
+        "verify",
+        help="re-hash installed weights against their known checksums",
+        description=(
+            "Read every installed weight file again and compare it with the checksum "
+            "narrator knows for it (Kokoro); a damaged file is reported with the command "
+            "that repairs it."
+        ),
+    )
+    verify.add_argument("engine", nargs="?", help="one engine (default: every installed one)")
     parser.set_defaults(func=run, models_action=None, json=False)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.models_action == "pull":
         return run_pull(args)
+    if args.models_action == "verify":
+        return run_verify(args)
     return run_list(args)
 
 
@@ -51,9 +64,8 @@ def _say(message: str) -> None:
     print(f"narrator: {message}", file=sys.stderr)
 
 
-def consent(yes: bool) -> Callable[[ModelLicence, str], bool]:
+def consent(yes: bool) -> Consent:
     """Show the licence; accept on --yes/COQUI_TOS_AGREED=1, ask on a TTY, else refuse clearly."""
-    from narrator.models import tos_pre_agreed
 
     def agree(licence: ModelLicence, name: str) -> bool:
         print(
@@ -77,17 +89,30 @@ def consent(yes: bool) -> Callable[[ModelLicence, str], bool]:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from narrator.models import pull
+    from narrator.engines.registry import pull_model
 
-    result = pull(args.name, agree=consent(args.yes), progress=_say, force=args.force)
+    result = pull_model(args.name, agree=consent(args.yes), progress=_say, force=args.force)
     print(f"{result.name}: {result.path}")
-    if result.name != "kokoro":
-        from narrator.models import XTTS_NAME
+    if result.usage:
+        _say(result.usage)
+    return 0
 
-        if result.name == XTTS_NAME:
-            _say("use it with --engine xtts")
-        else:
-            _say(f"use it with --engine coqui --model {result.name} (or NARRATOR_COQUI_MODEL)")
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Every installed engine's weights (or one engine's), re-hashed; stops at the first damage."""
+    from narrator.engines.registry import engine_class, engine_classes
+
+    classes = [engine_class(args.engine)] if args.engine else list(engine_classes().values())
+    total = 0
+    for cls in classes:
+        if not args.engine and not cls.is_installed():
+            continue
+        checked = cls.verify(progress=_say)
+        total += checked
+        if checked:
+            print(f"{cls.name}: {checked} files intact")
+    if not total:
+        print("nothing to verify: no installed weights with checksums narrator knows")
     return 0
 
 
@@ -101,9 +126,11 @@ def _size(n: int) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from narrator.models import cached_models, coqui_data_dir, kokoro_dir
+    from narrator.catalogue.coqui import data_dir as coqui_data_dir
+    from narrator.engines.kokoro_assets import kokoro_dir
+    from narrator.engines.registry import installed_models
 
-    rows = cached_models()
+    rows = installed_models()
     if args.json:
         data = {
             "coqui_dir": str(coqui_data_dir()),

