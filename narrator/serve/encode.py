@@ -184,3 +184,12 @@ class StreamEncoder:
             except (RuntimeError, sf.LibsndfileError):
                 pass
             self._file = None
+
+
+def warm_up(sample_rate: int) -> None:
+    """Encode a moment of silence in every format, so the first request does not
+    pay for loading the encoders and the resampler (~1 s for scipy's import)."""
+    for name in available_formats():
+        encoder = StreamEncoder(name, sample_rate)
+        encoder.encode(np.zeros(sample_rate // 10, dtype=np.float32))
+        encoder.finish()

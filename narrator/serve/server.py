@@ -16,6 +16,7 @@ from narrator.errors import InputError
 from narrator.serve.adapters import default_engine
 from narrator.serve.app import ServeConfig, create_app
 from narrator.serve.defaults import DEFAULT_HOST, DEFAULT_PORT
+from narrator.serve.encode import warm_up
 
 MAX_CONNECTIONS = 100  # uvicorn answers 503 past this many open connections
 
@@ -66,6 +67,7 @@ def prepare_app(
     """Check the settings, load the default voice, and build the app."""
     check_config(config, port)
     loaded, notices = default_engine(engine, voice)
+    warm_up(loaded.sample_rate)
     app = create_app(config, loaded, cache=ChunkCache() if use_cache else None)
     return Prepared(app, list(notices))
 

@@ -29,6 +29,11 @@ from narrator.text import Script
 
 log = logging.getLogger("narrator.serve")
 
+SEND_BLOCK_S = 0.5
+"""Audio is encoded and sent in blocks of this length: MP3 encoding costs ~10x
+eSpeak's synthesis, so the first bytes go out after half a second of audio is
+encoded, not after the whole first chunk."""
+
 
 class SynthesisStats:
     """Counters the status endpoint and the tests read: is synthesis really running?"""
@@ -109,8 +114,9 @@ def encoded_blocks(
     cache: ChunkCache | None,
     stats: SynthesisStats,
 ) -> Iterator[bytes]:
-    """Encoded audio, one block per piece, pauses laid in as silence."""
+    """Encoded audio in blocks of `SEND_BLOCK_S`, pauses laid in as silence."""
     sr = int(engine.sample_rate)
+    step = max(1, int(SEND_BLOCK_S * sr))
     written = 0
     try:
         for piece in pieces_for(engine, script, stop, cache):
@@ -120,9 +126,10 @@ def encoded_blocks(
                 audio = np.concatenate([np.zeros(gap, dtype=np.float32), audio])
             written += len(audio)
             stats.piece()
-            block = encoder.encode(audio)
-            if block:
-                yield block
+            for start in range(0, len(audio), step):
+                block = encoder.encode(audio[start : start + step])
+                if block:
+                    yield block
         if not stop.is_set():
             yield encoder.finish()
     finally:
