@@ -246,6 +246,9 @@ def test_api_key_is_required_everywhere_and_accepted_three_ways(folder):
         basic = base64.b64encode(f"me:{key}".encode()).decode()
         assert c.get("/api/episodes", headers={"Authorization": f"Basic {basic}"}).status_code == 200
         assert c.get("/feed.xml", params={"key": key}).status_code == 200
+        # a page opened with ?key= loads its own script and styles without the key
+        assert c.get("/", params={"key": key}).status_code == 200
+        assert c.get("/static/player.js").status_code == 200
         spoken = c.post("/v1/audio/speech", json={"input": HINDI},
                         headers={"Authorization": f"Bearer {key}"})  # fmt: skip
         assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/mpeg"

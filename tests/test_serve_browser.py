@@ -93,10 +93,11 @@ def test_read_along_follows_playback_and_a_click_seeks(espeak_episodes, browser,
 
 
 def test_live_narration_plays_in_the_browser(browser, hindi_articles):
-    app = espeak_app(library=hindi_articles)
+    """With an API key too: the page opened with ?key= passes it on to every request."""
+    app = espeak_app(library=hindi_articles, api_key="phone-key-1")
     with running(app) as url:
         page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.goto(url + "/")
+        page.goto(url + "/?key=phone-key-1")
         page.wait_for_selector("#articles button", timeout=10_000)
         page.click("#articles li:first-child button")
         page.wait_for_function(

@@ -73,7 +73,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[Middleware(ApiKeyGuard, key=config.api_key)],
+        middleware=[Middleware(ApiKeyGuard, key=config.api_key, open_prefixes=("/static/",))],
     )
     app.state.config = config
     app.state.catalogue = catalogue if catalogue is not None else voice_catalogue()

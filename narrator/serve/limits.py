@@ -26,11 +26,19 @@ from narrator.serve.responses import ApiError, error_response
 
 
 class ApiKeyGuard:
-    """ASGI middleware: 401 unless the request carries the server's key."""
+    """ASGI middleware: 401 unless the request carries the server's key.
 
-    def __init__(self, app: ASGIApp, key: str | None) -> None:
+    `open_prefixes` are paths anyone may fetch: the player's own scripts and
+    styles (package files, no data), which a page opened with `?key=` loads
+    without the key.
+    """
+
+    def __init__(
+        self, app: ASGIApp, key: str | None, open_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self._key = key.encode("utf-8") if key else None
+        self.open_prefixes = open_prefixes
 
     def _matches(self, candidate: bytes) -> bool:
         assert self._key is not None
@@ -55,7 +63,12 @@ class ApiKeyGuard:
         return any(self._matches(k.encode("utf-8")) for k in query.get("key", []))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._key is None or self.authorized(scope):
+        if (
+            scope["type"] != "http"
+            or self._key is None
+            or scope["path"].startswith(self.open_prefixes)
+            or self.authorized(scope)
+        ):
             await self.app(scope, receive, send)
             return
         response = error_response(

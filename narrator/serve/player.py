@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import quote
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -68,7 +69,7 @@ async def episodes(request: Request) -> Response:
     found, notes = await anyio.to_thread.run_sync(episodes_in, folder)
 
     def url(name: str | None) -> str | None:
-        return f"{EPISODES_PATH}/{name}" if name else None
+        return f"{EPISODES_PATH}/{quote(name)}" if name else None
 
     rows = [
         {

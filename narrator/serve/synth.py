@@ -98,12 +98,14 @@ class EngineShelf:
             if found is not None:
                 self._engines.move_to_end(key)
                 return found
-            loaded = engine_for(name, voice, speed)
+        # loaded outside the lock: a voice loading for seconds must not hold up the others
+        loaded = engine_for(name, voice, speed)
+        with self._lock:
             self._engines[key] = loaded
             self._engines[self._key(name, loaded.voice, speed)] = loaded
             while len(self._engines) > self.size:
                 self._engines.popitem(last=False)
-            return loaded
+        return loaded
 
 
 def encoded_blocks(
