@@ -162,3 +162,37 @@ def test_first_bytes_come_after_the_first_chunk_not_the_whole_text(fmt):
         received = response.iter_raw()
         next(received)
         assert stats.pieces < _chunks(LONG) / 4
+
+
+def _espeak_failing_on_call(n: int):
+    """eSpeak NG that fails on its n-th synthesis (a model crashing mid-article)."""
+    from narrator.engines.espeak import EspeakEngine
+
+    class Failing(EspeakEngine):
+        calls = 0
+
+        def synthesize(self, text):
+            Failing.calls += 1
+            if Failing.calls == n:
+                raise RuntimeError("the model crashed")
+            return super().synthesize(text)
+
+    return Failing()
+
+
+def test_an_engine_failure_is_a_json_500_before_audio_and_a_cut_stream_after():
+    from narrator.serve.app import ServeConfig, create_app
+
+    first = create_app(ServeConfig(), _espeak_failing_on_call(1))
+    with running(first) as url, httpx.Client(base_url=url) as client:
+        response = client.post("/v1/audio/speech", json={"input": LONG}, timeout=30)
+        assert response.status_code == 500
+        assert "the model crashed" in response.json()["error"]["message"]
+        assert first.state.synthesizer.admission.active == 0
+
+    later = create_app(ServeConfig(), _espeak_failing_on_call(3))
+    with running(later) as url, httpx.Client(base_url=url) as client:
+        with pytest.raises(httpx.RemoteProtocolError):  # not a clean, silently short file
+            client.post("/v1/audio/speech", json={"input": LONG}, timeout=30)
+        wait_until(lambda: later.state.synthesizer.admission.active == 0, what="the slot")
+        assert later.state.synthesizer.stats.active == 0

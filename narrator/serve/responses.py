@@ -83,6 +83,11 @@ EXCEPTION_HANDLERS = {
 }
 
 
+class StreamAborted(Exception):
+    """Synthesis failed after audio was sent: end the response without its last
+    chunk, so the client sees a broken transfer instead of a clean, short file."""
+
+
 class SynthesisResponse(StreamingResponse):
     """Streams audio while a disconnect listener runs beside it.
 
@@ -114,6 +119,8 @@ class SynthesisResponse(StreamingResponse):
                         await self.stream_response(send)
                     except OSError:  # the socket closed under a write
                         self.stop.set()
+                    except StreamAborted:
+                        self.stop.set()  # the server logs one line; the client sees it cut
                     group.cancel_scope.cancel()
 
                 group.start_soon(stream)

@@ -21,10 +21,11 @@ import numpy as np
 
 from narrator.cache import ChunkCache
 from narrator.engines.base import BaseEngine
+from narrator.errors import NarratorError
 from narrator.serve.adapters import engine_for, pieces_for, script_for
 from narrator.serve.encode import StreamEncoder
 from narrator.serve.limits import Admission, Ticket
-from narrator.serve.responses import ApiError, SynthesisResponse
+from narrator.serve.responses import ApiError, StreamAborted, SynthesisResponse
 from narrator.text import Script
 
 log = logging.getLogger("narrator.serve")
@@ -250,7 +251,10 @@ class Synthesizer:
                         block = await _next_block(stepper, timeout_s)
                     except TimeoutError:
                         log.warning("synthesis stalled for %g s; stream ended", timeout_s)
-                        return
+                        raise StreamAborted from None
+                    except NarratorError as exc:
+                        log.error("stream cut after its first audio: %s", exc)
+                        raise StreamAborted from None
                 finished = True
             finally:
                 stop.set()  # the rest is `close`, run by the response however it ends
