@@ -95,7 +95,7 @@ def test_a_full_queue_answers_429_and_a_long_wait_503():
             with httpx.Client(base_url=url) as third:
                 t0 = time.perf_counter()
                 refused = third.post("/v1/audio/speech", json={"input": "नमस्ते।"}, timeout=30)
-                assert time.perf_counter() - t0 < 1.0  # refused at once, not after a wait
+                assert time.perf_counter() - t0 < 2.0  # refused at once, not after the 3 s wait
             assert refused.status_code == 429
             assert refused.headers["retry-after"] == "1"
             assert refused.json()["error"]["type"] == "rate_limit_error"
