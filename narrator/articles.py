@@ -108,6 +108,11 @@ _BOMS = (
 )
 
 
+def has_hindi(text: str) -> bool:
+    """True when `text` has Devanagari letters: what "Hindi input" means everywhere."""
+    return bool(_HAS_DEVANAGARI.search(text))
+
+
 def decode_bytes(data: bytes, name: str = "input") -> str:
     """Bytes of a text file -> NFC text, whatever the encoding; InputError if not text."""
     for magic, kind in _MAGIC.items():

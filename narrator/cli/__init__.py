@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "narrator.cli.voices_cmd",
     "narrator.cli.models_cmd",
     "narrator.cli.bench_cmd",
+    "narrator.cli.serve_cmd",
 ]
 
 
