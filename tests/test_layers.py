@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"cache", "stream_events", "subtitles", "podcast", "library"},
     {"stream"},
     {"export"},
-    {"tui"},
+    {"tui", "serve"},
     {"cli"},
     {"__main__"},
 ]
