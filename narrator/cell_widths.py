@@ -17,8 +17,9 @@ So narrator installs one width table before it draws anything, chosen by
             for Hindi, so tmux, xterm, VTE and friends line up.
   grapheme  Rich's own table: a consonant and its vowel signs share the
             consonant's cell, as grapheme-aware terminals draw them (WezTerm,
-            foot, kitty; kitty also joins some conjuncts, which no
-            per-character table can follow).
+            foot, kitty). Those terminals also join some nasal signs and
+            conjuncts, which no per-character table can follow, so a row may
+            still be off by a cell there; it is the nearest a table gets.
   auto      grapheme inside WezTerm, foot or kitty (from TERM / TERM_PROGRAM),
             unless running inside tmux or screen, which re-draw with wcwidth;
             wcwidth everywhere else.

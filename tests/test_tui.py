@@ -200,9 +200,14 @@ async def test_no_sound_device_says_so_once_and_offers_export(tui_library):
         await wait_for(pilot, lambda: app.no_sound_device)
         warnings = [n for n in notes(app) if "no sound device" in n]
         assert len(warnings) == 1 and "export" in warnings[0]
+        assert "PulseAudio" in warnings[0] and "-o out.mp3" not in warnings[0]  # the fix, here
         assert app.transport.state != "playing"
         await pilot.press("space")
         assert isinstance(app.screen, ExportDialog)
+        await pilot.press("escape")
+        await pilot.press("space")
+        await pilot.press("escape")
+        assert len([n for n in notes(app) if "no sound device" in n]) == 1  # said once
 
 
 # -- export -----------------------------------------------------------------------------
@@ -521,3 +526,47 @@ async def test_preparing_shows_progress(tui_library):
         await wait_for(pilot, lambda: app.preview.entry.path.name == "big.txt", timeout=120)
         assert shown and shown[-1][0] and "preparing" in shown[-1][1] and "k chars" in shown[-1][1]
         assert not app.query_one("#preview-progress").display
+
+
+# -- notices ---------------------------------------------------------------------------------
+
+
+def toast_texts(app: NarratorApp) -> list[str]:
+    """What each notification on screen shows, its wrapped lines joined back."""
+    from textual.widgets._toast import Toast
+
+    texts = []
+    for toast in app.screen.query(Toast):
+        lines = [strip.text.strip(" ▌") for strip in toast.render_lines(toast.region.reset_offset)]
+        texts.append("".join(line for line in lines if line))
+    return texts
+
+
+async def test_a_long_notice_is_shown_whole(tui_library, tmp_path):
+    deep = tmp_path / "एक-बहुत-लंबा-फ़ोल्डर-नाम" / ("subfolder-" * 6) / "[exports]"
+    app = make_app(tui_library, export_dir=deep)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.press("enter")  # Enter in the export dialog exports
+        await wait_for(pilot, lambda: any(n.startswith("exported") for n in notes(app)))
+        await pilot.pause(0.3)
+        [path] = [p for p in deep.glob("*.mp3")]
+        assert len(str(path)) > 80
+        assert any(str(path) in text for text in toast_texts(app))
+
+
+async def test_enter_in_the_export_dialog_exports_the_format_under_the_cursor(tui_library, tmp_path):
+    out = tmp_path / "out"
+    app = make_app(tui_library, export_dir=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog) and dialog.chosen_format() == "mp3"
+        await pilot.press("right", "right")  # the cursor is the choice: FLAC
+        assert dialog.chosen_format() == "flac"
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ExportDialog)
+        await wait_for(pilot, lambda: any(n.startswith("exported") for n in notes(app)))
+        assert [p.suffix for p in out.glob("*.flac")] == [".flac"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,9 @@ from tests.fixtures.tui import ARTICLES
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(80, 24), (120, 35)]
 
-pytestmark = pytest.mark.skipif(tmux_missing_reason() is not None, reason=str(tmux_missing_reason()))
+tmux_only = pytest.mark.skipif(
+    tmux_missing_reason() is not None, reason=str(tmux_missing_reason())
+)
 
 LONG = {
     "d-temper.txt": (
@@ -83,12 +86,15 @@ def check(screen: str, rows: list[str], size: tuple[int, int], *, panels: int) -
     )
 
 
+@tmux_only
 @pytest.mark.parametrize("size", SIZES, ids=[f"{c}x{r}" for c, r in SIZES])
 def test_every_panel_row_lines_up_in_tmux(size, terminal_library, tmp_path):
     command = app_command(sys.executable, "--engine", "espeak", "--library", str(terminal_library))
     with tmux_app(command, app_env(tmp_path, terminal_library), size) as tmux:
         tmux.wait_for(lambda s: "sentences" in s and "Articles" in s, what="the library")
-        check("library", tmux.settle(), size, panels=2)
+        rows = tmux.settle()
+        assert any("espeak · hi-female" in row for row in rows)  # --engine espeak, no sub-command
+        check("library", rows, size, panels=2)
 
         tmux.keys("t", "t")
         tmux.wait_for(lambda s: "spoken | original" in s, what="the side-by-side preview")
@@ -108,6 +114,7 @@ def test_every_panel_row_lines_up_in_tmux(size, terminal_library, tmp_path):
         tmux.keys("Escape")
 
 
+@tmux_only
 def test_rich_own_widths_would_break_the_panels_in_tmux(terminal_library, tmp_path):
     """The same screen drawn with Rich's own table (`--cell-widths grapheme`) is broken
     in tmux: what the policy fixes, and proof the check can fail."""
@@ -133,3 +140,57 @@ def test_checker_finds_a_border_pushed_by_one_cell():
     assert len(find_panels(good)) == 2 and misaligned_rows(good) == []
     bad = [top + top, "│ का     ││ ab    │", bottom + bottom]
     assert len(misaligned_rows(bad)) == 2  # the left box's right side, and the box after it
+
+
+# -- quitting never waits ------------------------------------------------------------------
+
+
+def seconds_to_exit(tmux, *keys: str, timeout: float = 30.0) -> float:
+    """Press `keys`; seconds until the app's process has ended (the pane is dead)."""
+    started = time.monotonic()
+    tmux.keys(*keys)
+    while time.monotonic() - started < timeout:
+        if tmux.pane_dead():
+            return time.monotonic() - started
+        time.sleep(0.02)
+    raise AssertionError(f"the app was still running {timeout:.0f} s after {keys}")
+
+
+@tmux_only
+def test_q_quits_at_once_while_a_long_article_is_being_prepared(tmp_path):
+    """Preparing a 60,000-letter line without spaces takes seconds; q must not wait for it."""
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "a-line.txt").write_text("बिना रुके\n\n" + "abcdefghij" * 6000 + "\n", encoding="utf-8")
+    command = app_command(sys.executable, "--engine", "espeak", "--library", str(library))
+    with tmux_app(command, app_env(tmp_path, library), (100, 30)) as tmux:
+        tmux.wait_for(lambda s: "preparing" in s, what="the article being prepared")
+        elapsed = seconds_to_exit(tmux, "q")
+    assert elapsed < 1.0, f"q took {elapsed:.2f} s"
+
+
+@tmux_only
+def test_ctrl_c_quits_at_once_during_an_export(tmp_path):
+    library = tmp_path / "library"
+    library.mkdir()
+    body = "\n\n".join(
+        f"अनुच्छेद {n}: " + text.split("\n", 1)[1].strip() for n, text in enumerate(
+            list(ARTICLES.values()) * 40
+        )
+    )
+    (library / "a-big.txt").write_text("एक लंबा लेख\n\n" + body + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = app_command(sys.executable, "--engine", "espeak", "--library", str(library))
+    env = app_env(tmp_path, library)
+    with tmux_app(command, env, (100, 30)) as tmux:
+        tmux.wait_for(lambda s: "sentences" in s, what="the article")
+        tmux.keys("e")
+        tmux.wait_for(lambda s: "Export audio" in s, what="the export dialog")
+        tmux.keys("C-u")  # clear the folder field, type ours, Enter exports
+        tmux.run("send-keys", "-t", "main", "-l", str(out))
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "exporting" in s, what="the export to start")
+        elapsed = seconds_to_exit(tmux, "C-c")
+    assert elapsed < 1.0, f"ctrl+c took {elapsed:.2f} s"
+    finished = [p.name for p in out.glob("*") if not p.name.startswith(".")] if out.exists() else []
+    assert finished == [], "an interrupted export left files behind"

@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 speed=args.top_speed,
                 device=args.top_device,
                 cell_width_policy=args.cell_widths,
+                leave_at_once=True,
             )
         return int(args.func(args) or 0)
     except NarratorError as exc:

@@ -1,4 +1,4 @@
-"""Options shared by the commands that synthesize (speak, export, bench) and the app."""
+"""Options shared by the commands that synthesize (speak, export) and the app."""
 
 from __future__ import annotations
 

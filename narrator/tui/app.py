@@ -25,6 +25,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -41,7 +42,7 @@ from narrator.tui.screens.open_dialog import OpenDialog
 from narrator.tui.screens.voice_dialog import VoiceDialog
 from narrator.tui.seeking import SEEK_STEP_S
 from narrator.tui.session import EngineFactory, Session, SinkFactory
-from narrator.tui.threads import DaemonThreadExecutor
+from narrator.tui.threads import DaemonThreadExecutor, leave_now_if_busy
 from narrator.tui.voice_settings import SPEED_STEP, VoiceSettings
 from narrator.tui.widgets.article_list import ArticleList
 from narrator.tui.widgets.preview import SPEAKING, Preview
@@ -85,8 +86,14 @@ class NarratorApp(App[int]):
         Binding("s", "stop", "Stop"),
         Binding("n", "next_sentence", "Next", tooltip="Next sentence"),
         Binding("p", "previous_sentence", "Prev", tooltip="Previous sentence"),
-        Binding("right", f"seek({SEEK_STEP_S:g})", "+10 s", show=False, tooltip="Forward 10 s"),
-        Binding("left", f"seek({-SEEK_STEP_S:g})", "-10 s", show=False, tooltip="Back 10 s"),
+        Binding(
+            "right", f"seek({SEEK_STEP_S:g})", "+10 s", show=False, key_display="→",
+            tooltip="Forward 10 s",
+        ),
+        Binding(
+            "left", f"seek({-SEEK_STEP_S:g})", "-10 s", show=False, key_display="←",
+            tooltip="Back 10 s",
+        ),
         Binding("right_square_bracket", "next_paragraph", "Next paragraph", show=False),
         Binding("left_square_bracket", "previous_paragraph", "Previous paragraph", show=False),
         Binding("minus", "speed(-1)", "Slower", show=False, tooltip="Speak slower (0.1×)"),
@@ -101,7 +108,10 @@ class NarratorApp(App[int]):
         Binding("t", "toggle_view", "Text view", show=False, tooltip="Spoken / original / both"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_app", "Quit"),
-        Binding("ctrl+c", "quit_now", "Quit", show=False, priority=True, system=True),
+        Binding(
+            "ctrl+c", "quit_now", "Quit", show=False, priority=True, system=True,
+            key_display="ctrl+c", tooltip="Quit, from anywhere (also in dialogs)",
+        ),
     ]
 
     def __init__(
@@ -145,6 +155,19 @@ class NarratorApp(App[int]):
         self.session = Session(
             self.post_message, settings=settings, device=device or "auto", state=state, **kwargs
         )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notify, with plain text by default: our notices carry file names,
+        URLs and error messages, whose brackets are not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @staticmethod
     def _open_state() -> ListenerState | None:
@@ -547,16 +570,13 @@ class NarratorApp(App[int]):
     @on(m.NoSoundDevice)
     @_while_running
     def _no_device(self, message: m.NoSoundDevice) -> None:
+        """Say once what is wrong and what to do; from then on space exports instead."""
         self.transport.set_state("idle")
         if not self.no_sound_device:
-            self.notify(
-                f"{message.message}\nPress e (or space again) to export the article to an "
-                "audio file instead.",
-                title="no sound device",
-                severity="warning",
-                timeout=15,
-            )
+            self.notify(no_device_notice(message.message), title="no sound device",
+                        severity="warning", timeout=20)
         self.no_sound_device = True
+        self.transport.set_detail("no sound device: e exports")
 
     @on(m.ExportProgress)
     @_while_running
@@ -584,6 +604,16 @@ class NarratorApp(App[int]):
             self.notify(f"{type(error).__name__}: {error}", title="error", severity="error")
 
 
+def no_device_notice(error: str) -> str:
+    """The fix for "no sound device", in the app's terms (the CLI's -o advice does not apply)."""
+    why = error[error.index("(") :] if "(" in error else "(usual over SSH and in containers)"
+    return (
+        f"There is no audio output here {why}. Press e, or space, to export the article "
+        "to an audio file instead. To listen here, start PipeWire or PulseAudio, or "
+        "connect a sound device, and restart narrator."
+    )
+
+
 def run_app(
     library: str | None = None,
     *,
@@ -592,8 +622,14 @@ def run_app(
     speed: float | None = None,
     device: str | None = None,
     cell_width_policy: str | None = None,
+    leave_at_once: bool = False,
 ) -> int:
-    """`narrator` with no sub-command: open the app on `library` (default: the user's)."""
+    """`narrator` with no sub-command: open the app on `library` (default: the user's).
+
+    `leave_at_once` (the command line's choice): when the app ends with a job
+    still running (an export, a voice loading), end the process now instead of
+    letting Python's exit wait on it (narrator.tui.threads.leave_now_if_busy).
+    """
     app = NarratorApp(
         library=library,
         engine=engine,
@@ -603,4 +639,7 @@ def run_app(
         cell_width_policy=cell_width_policy,
     )
     app.run()
-    return int(app.return_code or 0)
+    code = int(app.return_code or 0)
+    if leave_at_once:
+        leave_now_if_busy(code)
+    return code

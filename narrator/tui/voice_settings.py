@@ -33,27 +33,19 @@ class VoiceSettings:
         return VoiceSettings(self.engine, self.voice, round(speed, 2))
 
 
-def default_voice_name(engine: str) -> str:
-    """The voice an engine speaks with when none is named: its first ready voice."""
-    from narrator.engines.registry import engine_class
-
-    voices = engine_class(engine).list_voices()
-    ready = [v for v in voices if v.ready] or voices
-    return ready[0].name if ready else "default"
-
-
 def describe_voice(settings: VoiceSettings, purpose: str = "live", device: str = "auto") -> str:
     """What the settings really mean here: `auto → kokoro · hf_alpha · 1.0×`.
 
-    Asks the registry the same question `resolve_engine` will (without loading
-    a model), so the listener sees the real voice before pressing play. May
-    take a moment (engines look for weights on disk): call it off the UI thread.
+    Asks the same question `resolve_engine` will (narrator.default_voice),
+    without loading a model, so the listener sees the real voice before
+    pressing play. Engines look for weights on disk: call it off the UI thread.
     """
-    from narrator.engines.registry import auto_engine_name
+    from narrator.default_voice import default_voice, default_voice_name
 
-    engine = settings.engine
-    if engine == "auto":
-        engine, _ = auto_engine_name(purpose, device)
-    voice = settings.voice or default_voice_name(engine)
+    if settings.engine == "auto":
+        engine, voice = default_voice(purpose, device)
+        voice = settings.voice or voice
+    else:
+        engine, voice = settings.engine, settings.voice or default_voice_name(settings.engine)
     body = f"{engine} · {voice} · {settings.speed:.1f}×"
     return f"auto → {body}" if settings.engine == "auto" else body

@@ -32,7 +32,12 @@ class FormatChoice(RadioSet):
     ]
 
     def on_mount(self) -> None:
-        self._selected = max(0, self.pressed_index)  # the cursor starts on the chosen one
+        # RadioSet's own mount handler (it runs after this one) puts its cursor on
+        # the first format; ours starts on the chosen one.
+        self.call_after_refresh(self._cursor_on_choice)
+
+    def _cursor_on_choice(self) -> None:
+        self._selected = max(0, self.pressed_index)
 
     def action_step(self, direction: int) -> None:
         if direction > 0:
