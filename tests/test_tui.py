@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from textual.color import Color
 from textual.widgets import RadioButton
 
 from narrator.engines.registry import EngineChoice
@@ -570,3 +571,71 @@ async def test_enter_in_the_export_dialog_exports_the_format_under_the_cursor(tu
         assert not isinstance(app.screen, ExportDialog)
         await wait_for(pilot, lambda: any(n.startswith("exported") for n in notes(app)))
         assert [p.suffix for p in out.glob("*.flac")] == [".flac"]
+
+
+# -- read-along follows the sentence ---------------------------------------------------------
+
+
+async def test_read_along_marks_the_sentence_not_the_whole_chunk(tui_library):
+    app = make_app(tui_library, sink_factory=null_sink_factory(2.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.preview.entry.path.name == "b-market.txt")
+        script = app.preview.script
+        # the market article joins two sentences into one chunk
+        joined = next(c for c in script.chunks if c.text.count("।") >= 2)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.preview.speaking == joined.index)
+        first = app.preview.marked_text()
+        assert first and len(first) < len(joined.text) and joined.text.startswith(first)
+        assert first.rstrip().endswith("।")
+        sentence = app.preview.speaking_sentences[0]
+        assert app.preview.original.mark.index == sentence  # one sentence in the original
+        # ...and the mark moves to the second sentence while the same chunk plays on
+        await wait_for(pilot, lambda: app.preview.speaking_sentences[0] == sentence + 1
+                       or app.preview.speaking != joined.index)
+        assert app.preview.speaking == joined.index
+        second = app.preview.marked_text()
+        assert joined.text.rstrip().endswith(second.strip()) and second.strip() != first.strip()
+        await pilot.press("s")
+
+
+async def test_read_along_colour_is_not_the_warning_colour(tui_library):
+    app = make_app(tui_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        warning = app.query_one("#preview-warning")
+        assert warning.display
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.preview.speaking is not None)
+        view = app.preview.spoken
+        row = view.passage_rows(app.preview.speaking).start - round(view.scroll_offset.y)
+        strip = view.render_line(row)
+        marked = [seg for seg in strip if seg.text.strip() and seg.style and seg.style.bold]
+        assert marked, "the sentence being heard is drawn bold on its own background"
+        highlight = Color.from_rich_color(marked[0].style.bgcolor).hsl.h
+        banner = Color.from_rich_color(warning.rich_style.bgcolor).hsl.h
+        hue_apart = min(abs(highlight - banner), 1 - abs(highlight - banner))
+        assert hue_apart > 0.2, "read-along and the warning banner look alike"
+        await pilot.press("s")
+
+
+async def test_only_articles_listened_to_are_remembered_and_the_end_means_start_over(
+    tui_library, _isolated_listener_state
+):
+    path = _isolated_listener_state / FILE_NAME
+    app = make_app(tui_library, sink_factory=null_sink_factory(8.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("down", "enter")  # look at the market article, do not play it
+        await wait_for(pilot, lambda: app.preview.entry.path.name == "b-market.txt")
+        await pilot.press("down", "enter")  # the cricket article: play it to the end
+        await wait_for(pilot, lambda: app.preview.entry.path.name == "c-cricket.txt")
+        cricket = app.preview.entry.key
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.transport.state == "finished")
+        await pilot.press("q")
+    saved = json.loads(path.read_text(encoding="utf-8"))["articles"]
+    assert list(saved) == [cricket]
+    assert saved[cricket]["sentence"] == 0 and saved[cricket]["position_s"] == 0.0

@@ -279,9 +279,16 @@ class NarratorApp(App[int]):
 
     def action_next_sentence(self) -> None:
         self.session.next_sentence()
+        self._after_skip()
 
     def action_previous_sentence(self) -> None:
         self.session.previous_sentence()
+        self._after_skip()
+
+    def _after_skip(self) -> None:
+        narrator = self.session.narrator
+        if narrator is not None:
+            self._after_seek(narrator.position_s)
 
     def action_seek(self, seconds: float) -> None:
         """Forward or back about `seconds` (→/← keys: 10 s)."""
@@ -290,16 +297,19 @@ class NarratorApp(App[int]):
             self._after_seek(position)
 
     def _after_seek(self, position_s: float) -> None:
-        """The clock moves at once; the level meter waits for the new audio."""
+        """The clock moves at once; the level meter waits for the new audio (until the
+        next chunk starts, the narrator still reports the level of the audio left behind)."""
         self._levels_live = False
         self.transport.reset_level()
         self.transport.set_position(position_s, self.transport.total_s)
 
     def action_next_paragraph(self) -> None:
         self.session.seek_paragraph(+1)
+        self._after_skip()
 
     def action_previous_paragraph(self) -> None:
         self.session.seek_paragraph(-1)
+        self._after_skip()
 
     def action_speed(self, steps: int) -> None:
         """`-`/`+`: slower or faster by 0.1×; while playing, the voice restarts at the
@@ -380,14 +390,25 @@ class NarratorApp(App[int]):
         """The sentence the listener hears now (read-along), else where play would start."""
         if self.preview.speaking_sentences and self.preview.mark == SPEAKING:
             return self.preview.speaking_sentences[0]
-        return self.session.sentence or self.session.resume_sentence
+        if self.session.playing:
+            return self.session.sentence or 0
+        return self.session.resume_sentence
 
-    def _remember(self) -> None:
-        """Write where the open article is being heard (listener.json), never failing the UI."""
+    def _remember(self, *, at_start: bool = False) -> None:
+        """Write where the open article is being heard (listener.json), never failing the UI.
+
+        `at_start`: heard to the end, so next time from the beginning; after the
+        end nothing else is written until it plays again.
+        """
         if self.session.entry is None or not self.is_running:
             return
+        if self.transport.state == "finished" and not at_start:
+            return
+        sentence, position = (0, 0.0) if at_start else (
+            self._heard_sentence(), self.transport.position_s
+        )
         try:
-            self.session.remember(self._heard_sentence(), self.transport.position_s)
+            self.session.remember(sentence, position)
         except OSError as exc:
             self.notify(f"could not save where you are: {exc}", severity="warning")
 
@@ -559,8 +580,7 @@ class NarratorApp(App[int]):
         self.transport.set_state("finished")
         self.reading = None
         self.preview.highlight(None)
-        if self.session.entry is not None and self.session.state is not None:
-            self.session.remember(0, 0.0)  # heard to the end: next time from the start
+        self._remember(at_start=True)
         if event.underruns:
             self.notify(
                 f"finished; playback waited {event.underruns}× for synthesis "

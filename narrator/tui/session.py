@@ -96,6 +96,9 @@ class Session:
         self._describe = describe or partial(describe_voice, device=device)
         self.resume_sentence = 0
         """Where play starts: the sentence the listener left the open article at."""
+        self._listened = False
+        """Whether the open article was played (or was remembered before): only then is
+        it worth remembering; merely looking at an article pins nothing."""
         self._cache = cache
         self._use_cache = use_cache
         self.entry: LibraryEntry | None = None
@@ -143,6 +146,7 @@ class Session:
                 return
             self.entry, self.script = entry, script
             self.resume_sentence = 0
+            self._listened = resume is not None
             if resume is not None and resume.sentence < len(script.sentences):
                 self.resume_sentence = resume.sentence
         self.post(ArticlePrepared(entry, script, resume))
@@ -259,6 +263,7 @@ class Session:
             if is_cancelled():
                 sink.close()
                 return
+            self._listened = True
             self._generation += 1
             generation = self._generation
             self.play_script, self.sink = script, sink
@@ -339,9 +344,12 @@ class Session:
         return narrator.position_s
 
     def remember(self, sentence: int, position_s: float) -> None:
-        """Keep where the open article is being heard, in the current voice (listener.json)."""
+        """Keep where the open article is being heard, in the current voice (listener.json).
+
+        Only for an article the listener has played (now or before).
+        """
         entry = self.entry
-        if entry is None or self.state is None:
+        if entry is None or self.state is None or not self._listened:
             return
         settings = self.settings
         self.state.remember(

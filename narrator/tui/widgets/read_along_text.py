@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
@@ -49,8 +50,21 @@ class Mark:
     kind: MarkKind = "speaking"
 
 
-class ReadAlongText(ScrollView, can_focus=False):
-    """Passages wrapped to the width, drawn row by row, one span of one passage marked."""
+class ReadAlongText(ScrollView, inherit_bindings=False):
+    """Passages wrapped to the width, drawn row by row, one span of one passage marked.
+
+    Focusable (Tab) to scroll with the keys; only vertical keys are bound, so ←/→
+    still seek while the text has focus.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "End", show=False),
+    ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "read-along--removed",
