@@ -25,6 +25,11 @@ def data_dir() -> Path:
     return _dir("NARRATOR_DATA_DIR", platformdirs.user_data_dir(APP))
 
 
+def state_dir() -> Path:
+    """What narrator remembers for the listener (listener.json): the data folder."""
+    return _dir("NARRATOR_STATE_DIR", str(data_dir()))
+
+
 def cache_dir() -> Path:
     """Synthesized-chunk cache and XTTS conditioning latents: safe to delete."""
     return _dir("NARRATOR_CACHE_DIR", platformdirs.user_cache_dir(APP))

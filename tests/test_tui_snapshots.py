@@ -1,8 +1,9 @@
 """Snapshots of the main screens at 80x24 (the smallest terminal we promise).
 
 Deterministic by construction: a fixed library written by the test, no clock in
-the header, nothing playing, and a fixed voice list for the picker (eSpeak's
-real voices plus one voice that is not installed). Update after an intended
+the header, nothing playing, a fixed voice list for the picker (eSpeak's real
+voices plus one voice that is not installed), a fixed answer for what `auto`
+means, and the wcwidth cell widths (the default in tmux, xterm, GNOME Terminal). Update after an intended
 change with `pytest tests/test_tui_snapshots.py --snapshot-update` and look at
 the SVGs.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from narrator.engines.base import VoiceInfo
 from narrator.engines.espeak import EspeakEngine
 from narrator.tui.app import NarratorApp
+from narrator.tui.voice_settings import VoiceSettings
 from narrator.tui.widgets.voice_picker import VoicePicker
 from tests.fixtures.tui import null_sink_factory, wait_for
 
@@ -32,6 +34,12 @@ def fixed_voices() -> list[VoiceInfo]:
     ]
 
 
+def fixed_description(settings: VoiceSettings) -> str:
+    """What `auto` means, fixed (the real answer depends on the voices installed here)."""
+    body = f"{settings.engine} · {settings.voice or 'hi-female'} · {settings.speed:.1f}×"
+    return "auto → espeak · hi-female · 1.0×" if settings.engine == "auto" else body
+
+
 def make_app(library) -> NarratorApp:
     return NarratorApp(
         library=library,
@@ -39,7 +47,9 @@ def make_app(library) -> NarratorApp:
         voice="hi-female",
         sink_factory=null_sink_factory(),
         voices=fixed_voices,
+        describe_voice=fixed_description,
         export_dir="audio_out",
+        cell_width_policy="wcwidth",
     )
 
 

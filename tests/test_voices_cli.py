@@ -129,3 +129,33 @@ def test_table_for_people(bare_machine: Path) -> None:
     ):
         assert word in out
     assert "Traceback" not in done.stderr
+
+
+def test_readable_at_80_columns_and_marks_the_default(bare_machine: Path) -> None:
+    """At 80 columns no word is cut in two, no line is wider than the terminal (as
+    the C library's wcwidth counts Hindi), and ★ marks what --engine auto uses."""
+    from tests.fixtures.terminal import wcswidth
+
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "-m", "narrator", "voices"],
+        check=False, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert max(wcswidth(line) for line in lines) <= 80
+    for phrase in ("non-commercial", "commercial use OK", "hi-female", "narrator models pull xtts",
+                   "tts_models/hin/fairseq/vits", "CC BY 4.0"):
+        assert any(phrase in line for line in lines), phrase
+    starred = [line for line in lines if line.startswith("★")]
+    assert len(starred) >= 1
+    assert "--engine auto uses here:" in lines[0]
+    _engine, voice = lines[0].split("uses here: ")[1].split(" (")[0].split(" · ")
+    assert any(voice in line for line in starred)
+
+
+def test_json_marks_exactly_one_default(bare_machine: Path, capsys) -> None:
+    rows = _json_voices(capsys)
+    defaults = [r for r in rows if r["default"]]
+    assert len(defaults) == 1 and defaults[0]["ready"]

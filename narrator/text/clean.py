@@ -78,7 +78,7 @@ _FOREIGN_RUN = re.compile(f"[{_FOREIGN}](?:[\\s\\d,.!?;:'\"()\\-]*[{_FOREIGN}])*
 _FOREIGN_SENTENCE_END = re.compile("[。！？．]")
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 _PIPE_DANDA = re.compile(f"(?<=[{_DEVANAGARI}])\\s*\\|(?=\\s|$)")
 _SPACE_BEFORE_PUNCT = re.compile("\\s+([।॥,?!;:)])")

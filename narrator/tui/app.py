@@ -14,6 +14,7 @@ into a `NullSink` instead of the speakers:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial, wraps
 from pathlib import Path
@@ -24,22 +25,32 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from narrator import cell_widths
+from narrator import stream_events as se
 from narrator.engines.base import VoiceInfo
+from narrator.listener_state import ListenerState
 from narrator.tui import messages as m
 from narrator.tui.commands import NarratorCommands
+from narrator.tui.read_along import ReadAlong
 from narrator.tui.screens.export_dialog import ExportDialog, ExportRequest
 from narrator.tui.screens.help import HelpScreen
 from narrator.tui.screens.open_dialog import OpenDialog
 from narrator.tui.screens.voice_dialog import VoiceDialog
+from narrator.tui.seeking import SEEK_STEP_S
 from narrator.tui.session import EngineFactory, Session, SinkFactory
-from narrator.tui.voice_settings import VoiceSettings
+from narrator.tui.threads import DaemonThreadExecutor, leave_now_if_busy
+from narrator.tui.voice_settings import SPEED_STEP, VoiceSettings
 from narrator.tui.widgets.article_list import ArticleList
-from narrator.tui.widgets.preview import Preview
+from narrator.tui.widgets.preview import SPEAKING, Preview
 from narrator.tui.widgets.transport import Transport
 from narrator.tui.widgets.voice_picker import VoicePicker
+
+SPEED_SETTLE_S = 0.6
+"""A speed change during playback restarts the voice; wait until the keys settle."""
 
 
 def _while_running(handler: Callable[..., None]) -> Callable[..., None]:
@@ -75,8 +86,21 @@ class NarratorApp(App[int]):
         Binding("s", "stop", "Stop"),
         Binding("n", "next_sentence", "Next", tooltip="Next sentence"),
         Binding("p", "previous_sentence", "Prev", tooltip="Previous sentence"),
+        Binding(
+            "right", f"seek({SEEK_STEP_S:g})", "+10 s", show=False, key_display="→",
+            tooltip="Forward 10 s",
+        ),
+        Binding(
+            "left", f"seek({-SEEK_STEP_S:g})", "-10 s", show=False, key_display="←",
+            tooltip="Back 10 s",
+        ),
         Binding("right_square_bracket", "next_paragraph", "Next paragraph", show=False),
         Binding("left_square_bracket", "previous_paragraph", "Previous paragraph", show=False),
+        Binding("minus", "speed(-1)", "Slower", show=False, tooltip="Speak slower (0.1×)"),
+        Binding(
+            "plus,equals_sign", "speed(1)", "Faster", show=False, key_display="+",
+            tooltip="Speak faster (0.1×)",
+        ),
         Binding("e", "export", "Export", tooltip="Export the open article to an audio file"),
         Binding("v", "choose_voice", "Voice", tooltip="Choose engine, voice and speed"),
         Binding("o", "open", "Open file or URL", show=False),
@@ -84,35 +108,73 @@ class NarratorApp(App[int]):
         Binding("t", "toggle_view", "Text view", show=False, tooltip="Spoken / original / both"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_app", "Quit"),
+        Binding(
+            "ctrl+c", "quit_now", "Quit", show=False, priority=True, system=True,
+            key_display="ctrl+c", tooltip="Quit, from anywhere (also in dialogs)",
+        ),
     ]
 
     def __init__(
         self,
         library: str | Path | None = None,
         *,
-        engine: str = "auto",
+        engine: str | None = None,
         voice: str | None = None,
-        speed: float = 1.0,
+        speed: float | None = None,
+        device: str | None = None,
         engine_factory: EngineFactory | None = None,
         sink_factory: SinkFactory | None = None,
         voices: Callable[[], list[VoiceInfo]] | None = None,
+        describe_voice: Callable[[VoiceSettings], str] | None = None,
         export_dir: str | Path | None = None,
         cache: Any | None = None,
+        state: ListenerState | None = None,
+        cell_width_policy: str | None = None,
     ) -> None:
+        cell_widths.install(cell_width_policy)  # before anything is measured or drawn
         super().__init__()
         self.library = library
         self.export_dir = Path(export_dir) if export_dir else Path.cwd() / "audio_out"
         self.export_format = "mp3"
         self.list_voices = voices or _all_voices
         self.no_sound_device = False
+        self.reading: ReadAlong | None = None
+        """The chunk being heard and its sentences (read-along), None when silent."""
+        self._levels_live = False
+        self._speed_timer: Any = None
         kwargs: dict[str, Any] = {"cache": cache}
         if engine_factory is not None:
             kwargs["engine_factory"] = engine_factory
         if sink_factory is not None:
             kwargs["sink_factory"] = sink_factory
+        if describe_voice is not None:
+            kwargs["describe"] = describe_voice
+        if state is None:
+            state = self._open_state()
+        settings = VoiceSettings(engine or "auto", voice, 1.0 if speed is None else speed)
         self.session = Session(
-            self.post_message, settings=VoiceSettings(engine, voice, speed), **kwargs
+            self.post_message, settings=settings, device=device or "auto", state=state, **kwargs
         )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notify, with plain text by default: our notices carry file names,
+        URLs and error messages, whose brackets are not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    @staticmethod
+    def _open_state() -> ListenerState | None:
+        try:
+            return ListenerState()
+        except OSError:
+            return None  # no data folder to write to: the app works, it just forgets
 
     def compose(self) -> ComposeResult:
         yield Header(icon="♪")
@@ -123,8 +185,14 @@ class NarratorApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Workers on daemon threads: quitting never waits for a slow job.
+        asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
         self.transport.set_voice(self.session.settings.label)
         self.query_one("#articles").focus()
+        state = self.session.state
+        if state is not None and state.problem:
+            self.notify(state.problem, title="listening history", severity="warning")
+        self._in_thread(self.session.describe, "describe")
         self.action_reload_library()
 
     def on_unmount(self) -> None:
@@ -154,7 +222,7 @@ class NarratorApp(App[int]):
             "quit_app",
         }
     )
-    """Actions blocked while a dialog is open (ctrl+q, Textual's own quit, always works)."""
+    """Actions blocked while a dialog is open (ctrl+c and ctrl+q always quit)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that open a dialog, move focus or quit work only on the main screen,
@@ -173,6 +241,7 @@ class NarratorApp(App[int]):
     def action_toggle_play(self) -> None:
         if self.session.playing:
             self.session.toggle_pause()
+            self._remember()
         elif self.no_sound_device:
             self.action_export()
         else:
@@ -191,26 +260,86 @@ class NarratorApp(App[int]):
         self._in_thread(play, "play")
 
     def action_stop(self) -> None:
+        self._remember()
         self.workers.cancel_group(self, "play")
         self.session.stop()
+        self.reading = None
         self.transport.set_state("stopped")
         self.transport.set_detail("")
         self.preview.highlight(None)
 
     async def action_quit_app(self) -> None:
-        await self.action_quit()
+        await self.action_quit_now()
+
+    async def action_quit_now(self) -> None:
+        """q, ctrl+c: remember where the listener is, silence the sound, leave at once."""
+        self._remember()
+        self.session.stop()
+        self.exit(0)
 
     def action_next_sentence(self) -> None:
         self.session.next_sentence()
+        self._after_skip()
 
     def action_previous_sentence(self) -> None:
         self.session.previous_sentence()
+        self._after_skip()
+
+    def _after_skip(self) -> None:
+        narrator = self.session.narrator
+        if narrator is not None:
+            self._after_seek(narrator.position_s)
+
+    def action_seek(self, seconds: float) -> None:
+        """Forward or back about `seconds` (→/← keys: 10 s)."""
+        position = self.session.seek_seconds(float(seconds))
+        if position is not None:
+            self._after_seek(position)
+
+    def _after_seek(self, position_s: float) -> None:
+        """The clock moves at once; the level meter waits for the new audio (until the
+        next chunk starts, the narrator still reports the level of the audio left behind)."""
+        self._levels_live = False
+        self.transport.reset_level()
+        self.transport.set_position(position_s, self.transport.total_s)
 
     def action_next_paragraph(self) -> None:
         self.session.seek_paragraph(+1)
+        self._after_skip()
 
     def action_previous_paragraph(self) -> None:
         self.session.seek_paragraph(-1)
+        self._after_skip()
+
+    def action_speed(self, steps: int) -> None:
+        """`-`/`+`: slower or faster by 0.1×; while playing, the voice restarts at the
+        sentence being heard once the keys settle."""
+        settings = self.session.settings
+        new = settings.with_speed(settings.speed + steps * SPEED_STEP)
+        if new == settings:
+            self.notify(f"speed stays at {settings.speed:.1f}× (0.5× to 2.0×)")
+            return
+        if self._speed_timer is not None:
+            self._speed_timer.stop()
+        was_playing = self.session.playing or self._speed_timer is not None
+        self.session.settings = new
+        self.transport.set_voice(self._label_with_speed(new))
+        self._speed_timer = None
+        if was_playing:
+            self._speed_timer = self.set_timer(SPEED_SETTLE_S, self._restart_for_speed)
+        else:
+            self._remember()
+            self._in_thread(self.session.describe, "describe")
+
+    def _restart_for_speed(self) -> None:
+        self._speed_timer = None
+        self._change_voice(self.session.settings, force=True)
+
+    def _label_with_speed(self, settings: VoiceSettings) -> str:
+        """The status line's voice with the new speed, until the voice reloads."""
+        label = self.transport.voice_label
+        head, sep, tail = label.rpartition(" · ")
+        return f"{head} · {settings.speed:.1f}×" if sep and tail.endswith("×") else settings.label
 
     def action_filter(self) -> None:
         self.articles.focus_filter()
@@ -227,19 +356,61 @@ class NarratorApp(App[int]):
             self._in_thread(partial(self.session.open_source, source), "article")
 
     def action_choose_voice(self) -> None:
-        self.push_screen(VoiceDialog(self.session.settings, self.list_voices), self._voice_chosen)
+        dialog = VoiceDialog(
+            self.session.settings, self.list_voices, auto=self._describe_auto
+        )
+        self.push_screen(dialog, self._voice_chosen)
+
+    def _describe_auto(self) -> str:
+        """What `auto` is here (for the picker's first row); runs on its worker."""
+        return self.session.voice_label(VoiceSettings("auto", None, self.session.settings.speed))
 
     def _voice_chosen(self, settings: VoiceSettings | None) -> None:
         if settings is None or settings == self.session.settings:
             return
-        was_playing, sentence = self.session.playing, self.session.sentence
+        self._change_voice(settings)
+        self.notify(f"voice: {settings.label}")
+
+    def _change_voice(self, settings: VoiceSettings, *, force: bool = False) -> None:
+        """Speak with `settings` from now on; if playing, go on from the same sentence."""
+        if settings == self.session.settings and not force:
+            return
+        was_playing = self.session.playing
+        sentence = self._heard_sentence()
         if was_playing:
             self.action_stop()
         self.session.settings = settings
         self.transport.set_voice(settings.label)
-        self.notify(f"voice: {settings.label}")
+        self._in_thread(self.session.describe, "describe")
+        self._remember()
         if was_playing:
             self._play(start_sentence=sentence)
+
+    def _heard_sentence(self) -> int:
+        """The sentence the listener hears now (read-along), else where play would start."""
+        if self.preview.speaking_sentences and self.preview.mark == SPEAKING:
+            return self.preview.speaking_sentences[0]
+        if self.session.playing:
+            return self.session.sentence or 0
+        return self.session.resume_sentence
+
+    def _remember(self, *, at_start: bool = False) -> None:
+        """Write where the open article is being heard (listener.json), never failing the UI.
+
+        `at_start`: heard to the end, so next time from the beginning; after the
+        end nothing else is written until it plays again.
+        """
+        if self.session.entry is None or not self.is_running:
+            return
+        if self.transport.state == "finished" and not at_start:
+            return
+        sentence, position = (0, 0.0) if at_start else (
+            self._heard_sentence(), self.transport.position_s
+        )
+        try:
+            self.session.remember(sentence, position)
+        except OSError as exc:
+            self.notify(f"could not save where you are: {exc}", severity="warning")
 
     def action_export(self) -> None:
         entry = self.session.entry
@@ -285,6 +456,11 @@ class NarratorApp(App[int]):
         self.action_stop()
         self._in_thread(partial(self.session.prepare, message.entry), "article")
 
+    @on(m.ArticlePreparing)
+    @_while_running
+    def _article_preparing(self, message: m.ArticlePreparing) -> None:
+        self.preview.show_preparing(message.title, message.chars)
+
     @on(m.ArticlePrepared)
     @_while_running
     def _article_prepared(self, message: m.ArticlePrepared) -> None:
@@ -292,7 +468,18 @@ class NarratorApp(App[int]):
         if all(e.key != message.entry.key for e in self.articles.entries):
             self.articles.add_entry(message.entry)  # opened from a file or URL
         self.articles.select_key(message.entry.key)
-        self.transport.set_position(0.0, message.entry.listen_s)
+        resume = message.resume
+        position = 0.0
+        if resume is not None:
+            remembered = VoiceSettings(resume.engine, resume.voice, resume.speed)
+            if remembered != self.session.settings:
+                self.session.settings = remembered
+                self.transport.set_voice(remembered.label)
+                self._in_thread(self.session.describe, "describe")
+            if self.session.resume_sentence:
+                position = resume.position_s
+                self.preview.mark_resume(self.session.resume_sentence)
+        self.transport.set_position(position, message.entry.listen_s)
 
     @on(m.ArticleUnreadable)
     @_while_running
@@ -311,11 +498,16 @@ class NarratorApp(App[int]):
     def _notice(self, message: m.Notice) -> None:
         self.notify(message.message, timeout=6)
 
+    @on(m.VoiceDescribed)
+    @_while_running
+    def _voice_described(self, message: m.VoiceDescribed) -> None:
+        if not self.session.playing:
+            self.transport.set_voice(message.label)
+
     @on(m.EngineLoading)
     @_while_running
     def _engine_loading(self, message: m.EngineLoading) -> None:
         self.transport.set_state("loading")
-        self.transport.set_voice(message.label)
 
     @on(m.PlaybackStarted)
     @_while_running
@@ -327,75 +519,84 @@ class NarratorApp(App[int]):
             self.preview.show(entry, message.script)  # the engine's own chunking
         self.transport.set_voice(message.label)
 
-    @on(m.ChunkPlaying)
+    @on(m.NarrationEvent)
     @_while_running
-    def _chunk_playing(self, message: m.ChunkPlaying) -> None:
-        self.preview.highlight(message.chunk)
+    def _narration(self, message: m.NarrationEvent) -> None:
+        """Route one narrator event to the widget that shows it."""
+        event = message.event
+        match event:
+            case se.ChunkStarted():
+                self._chunk_started(event)
+            case se.PlaybackProgress():
+                self._progress(event)
+            case se.Level():
+                if self._levels_live:
+                    self.transport.set_level(event.rms)
+            case se.SynthesisProgress():
+                rtf = event.rtf
+                speed = f" · RTF {rtf:.2f}" if rtf and rtf >= 0.1 else (
+                    f" · RTF {rtf:.3f}" if rtf else ""
+                )
+                self.transport.set_detail(f"made {event.done}/{event.total}{speed}")
+            case se.Buffering():
+                self.transport.set_detail(
+                    f"the voice needs ~{event.expected_wait_s:.0f} s head start"
+                )
+            case se.Underrun():
+                self.transport.set_detail(f"waited {event.wait_s:.1f} s for synthesis")
+            case se.StateChanged():
+                self.transport.set_state(event.state)
+                if event.state in ("stopped", "finished", "failed", "idle"):
+                    self.reading = None
+                    self.preview.highlight(None)
+                if event.state == "paused":
+                    self._remember()
+            case se.NarrationFinished():
+                self._finished(event)
+            case se.NarrationFailed():
+                self.transport.set_state("failed")
+                self.notify(event.message, title="playback failed", severity="error", timeout=10)
 
-    @on(m.PositionChanged)
-    @_while_running
-    def _position(self, message: m.PositionChanged) -> None:
-        self.transport.set_position(message.position_s, message.total_s)
+    def _chunk_started(self, event: se.ChunkStarted) -> None:
+        script = self.session.play_script
+        if script is None:
+            return
+        self.reading = ReadAlong.start(event.chunk, event.start_s, event.end_s, script)
+        self._levels_live = True
+        self.preview.highlight(event.chunk, self.reading.at(event.start_s))
+        self._remember()
 
-    @on(m.LevelChanged)
-    @_while_running
-    def _level(self, message: m.LevelChanged) -> None:
-        self.transport.set_level(message.rms)
+    def _progress(self, event: se.PlaybackProgress) -> None:
+        self.transport.set_position(event.position_s, event.total_s_estimate)
+        reading = self.reading
+        if reading is None:
+            return
+        span = reading.at(event.position_s)
+        if self.preview.speaking_sentences != [span.sentence]:
+            self.preview.highlight(reading.chunk, span)
+            self._remember()
 
-    @on(m.SynthesisAdvanced)
-    @_while_running
-    def _synthesis(self, message: m.SynthesisAdvanced) -> None:
-        rtf = message.rtf
-        speed = f" · RTF {rtf:.2f}" if rtf and rtf >= 0.1 else (f" · RTF {rtf:.3f}" if rtf else "")
-        self.transport.set_detail(f"made {message.done}/{message.total}{speed}")
-
-    @on(m.BufferingStarted)
-    @_while_running
-    def _buffering(self, message: m.BufferingStarted) -> None:
-        self.transport.set_detail(f"the voice needs ~{message.expected_wait_s:.0f} s head start")
-
-    @on(m.UnderrunHappened)
-    @_while_running
-    def _underrun(self, message: m.UnderrunHappened) -> None:
-        self.transport.set_detail(f"waited {message.wait_s:.1f} s for synthesis")
-
-    @on(m.PlayerStateChanged)
-    @_while_running
-    def _state(self, message: m.PlayerStateChanged) -> None:
-        self.transport.set_state(message.state)
-        if message.state in ("stopped", "finished", "failed", "idle"):
-            self.preview.highlight(None)
-
-    @on(m.PlaybackFinished)
-    @_while_running
-    def _finished(self, message: m.PlaybackFinished) -> None:
+    def _finished(self, event: se.NarrationFinished) -> None:
         self.transport.set_state("finished")
+        self.reading = None
         self.preview.highlight(None)
-        if message.underruns:
+        self._remember(at_start=True)
+        if event.underruns:
             self.notify(
-                f"finished; playback waited {message.underruns}× for synthesis "
-                f"({message.total_wait_s:.1f} s). Export plays without waits (e)."
+                f"finished; playback waited {event.underruns}× for synthesis "
+                f"({event.total_wait_s:.1f} s). Export plays without waits (e)."
             )
-
-    @on(m.PlaybackFailed)
-    @_while_running
-    def _failed(self, message: m.PlaybackFailed) -> None:
-        self.transport.set_state("failed")
-        self.notify(message.message, title="playback failed", severity="error", timeout=10)
 
     @on(m.NoSoundDevice)
     @_while_running
     def _no_device(self, message: m.NoSoundDevice) -> None:
+        """Say once what is wrong and what to do; from then on space exports instead."""
         self.transport.set_state("idle")
         if not self.no_sound_device:
-            self.notify(
-                "Nothing can be played here. Press e (or space again) to export the "
-                "article to an audio file instead.",
-                title=f"no sound device: {message.message.split(';')[0]}",
-                severity="warning",
-                timeout=10,
-            )
+            self.notify(no_device_notice(message.message), title="no sound device",
+                        severity="warning", timeout=20)
         self.no_sound_device = True
+        self.transport.set_detail("no sound device: e exports")
 
     @on(m.ExportProgress)
     @_while_running
@@ -423,14 +624,42 @@ class NarratorApp(App[int]):
             self.notify(f"{type(error).__name__}: {error}", title="error", severity="error")
 
 
+def no_device_notice(error: str) -> str:
+    """The fix for "no sound device", in the app's terms (the CLI's -o advice does not apply)."""
+    why = error[error.index("(") :] if "(" in error else "(usual over SSH and in containers)"
+    return (
+        f"There is no audio output here {why}. Press e, or space, to export the article "
+        "to an audio file instead. To listen here, start PipeWire or PulseAudio, or "
+        "connect a sound device, and restart narrator."
+    )
+
+
 def run_app(
     library: str | None = None,
     *,
-    engine: str = "auto",
+    engine: str | None = None,
     voice: str | None = None,
-    speed: float = 1.0,
+    speed: float | None = None,
+    device: str | None = None,
+    cell_width_policy: str | None = None,
+    leave_at_once: bool = False,
 ) -> int:
-    """`narrator` with no sub-command: open the app on `library` (default: the user's)."""
-    app = NarratorApp(library=library, engine=engine, voice=voice, speed=speed)
+    """`narrator` with no sub-command: open the app on `library` (default: the user's).
+
+    `leave_at_once` (the command line's choice): when the app ends with a job
+    still running (an export, a voice loading), end the process now instead of
+    letting Python's exit wait on it (narrator.tui.threads.leave_now_if_busy).
+    """
+    app = NarratorApp(
+        library=library,
+        engine=engine,
+        voice=voice,
+        speed=speed,
+        device=device,
+        cell_width_policy=cell_width_policy,
+    )
     app.run()
-    return int(app.return_code or 0)
+    code = int(app.return_code or 0)
+    if leave_at_once:
+        leave_now_if_busy(code)
+    return code

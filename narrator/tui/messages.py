@@ -16,22 +16,12 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from narrator.stream_events import (
-    Buffering,
-    ChunkStarted,
-    Level,
-    NarrationEvent,
-    NarrationFailed,
-    NarrationFinished,
-    PlaybackProgress,
-    StateChanged,
-    SynthesisProgress,
-    Underrun,
-)
+from narrator import stream_events
 
 if TYPE_CHECKING:
     from narrator.library import LibraryEntry
-    from narrator.text.script import Chunk, Script
+    from narrator.listener_state import Listening
+    from narrator.text.script import Script
 
 
 # -- the library and the open article -------------------------------------------------
@@ -53,15 +43,28 @@ class ArticleChosen(Message):
 
 
 @dataclass
+class ArticlePreparing(Message):
+    """A worker started turning an article into its script (long ones take seconds).
+
+    `chars` is the size of the text, so the screen can say what it is working on.
+    """
+
+    title: str
+    chars: int
+
+
+@dataclass
 class ArticlePrepared(Message):
     """An article is loaded and turned into a script: the preview shows it.
 
     `entry` describes the article; `script` is what will be spoken (chunked for
-    the engine that will speak it once playback has loaded one).
+    the engine that will speak it once playback has loaded one); `resume` is
+    how the listener left it last time (None: never heard).
     """
 
     entry: LibraryEntry
     script: Script
+    resume: Listening | None = None
 
 
 @dataclass
@@ -87,12 +90,19 @@ class Notice(Message):
     message: str
 
 
-# -- playback (wrapping narrator.stream_events) ----------------------------------------
+# -- playback ---------------------------------------------------------------------------
 
 
 @dataclass
 class EngineLoading(Message):
     """The worker started loading a voice; may take seconds for neural engines."""
+
+    label: str
+
+
+@dataclass
+class VoiceDescribed(Message):
+    """What the voice settings mean here, e.g. `auto → kokoro · hf_alpha · 1.0×`."""
 
     label: str
 
@@ -106,81 +116,20 @@ class PlaybackStarted(Message):
 
 
 @dataclass
-class ChunkPlaying(Message):
-    """The listener now hears `chunk` (read-along moves here)."""
+class NarrationEvent(Message):
+    """One event of the streaming narrator (narrator.stream_events), as it happened.
 
-    chunk: Chunk
-    start_s: float
-    end_s: float
+    One message carries every kind, as toolong's messages do: the narrator's own
+    event types are the vocabulary, not copies of them under new names. When
+    the UI falls behind, Textual drops a message whose event the next one
+    replaces (`can_replace` asks the event: position, level and synthesis
+    progress are replaced by a newer one of their kind; the rest never are).
+    """
 
-
-@dataclass
-class PositionChanged(Message):
-    """Playback position; frequent, so only the newest is kept."""
-
-    position_s: float
-    total_s: float
+    event: stream_events.NarrationEvent
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, PositionChanged)
-
-
-@dataclass
-class LevelChanged(Message):
-    """RMS of the audio being heard now, for the level meter; frequent."""
-
-    rms: float
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, LevelChanged)
-
-
-@dataclass
-class SynthesisAdvanced(Message):
-    """Chunks synthesized so far and the measured real-time factor; frequent."""
-
-    done: int
-    total: int
-    rtf: float | None
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, SynthesisAdvanced)
-
-
-@dataclass
-class PlayerStateChanged(Message):
-    """idle, buffering, playing, paused, stopped, finished or failed."""
-
-    state: str
-
-
-@dataclass
-class BufferingStarted(Message):
-    """Playback waits for synthesis (slow voice); roughly how long."""
-
-    expected_wait_s: float
-
-
-@dataclass
-class UnderrunHappened(Message):
-    """Playback had to wait `wait_s` seconds mid-article."""
-
-    wait_s: float
-
-
-@dataclass
-class PlaybackFinished(Message):
-    """The narration ended by itself (not by stop)."""
-
-    underruns: int
-    total_wait_s: float
-
-
-@dataclass
-class PlaybackFailed(Message):
-    """Synthesis or playback failed; the message says why."""
-
-    message: str
+        return isinstance(message, NarrationEvent) and self.event.can_replace(message.event)
 
 
 @dataclass
@@ -217,27 +166,3 @@ class ExportFailed(Message):
     """The export failed; nothing half-written was left behind."""
 
     message: str
-
-
-def from_stream_event(event: NarrationEvent) -> Message | None:
-    """The UI message for one narrator event (None for events the UI does not show)."""
-    match event:
-        case ChunkStarted():
-            return ChunkPlaying(event.chunk, event.start_s, event.end_s)
-        case PlaybackProgress():
-            return PositionChanged(event.position_s, event.total_s_estimate)
-        case Level():
-            return LevelChanged(event.rms)
-        case SynthesisProgress():
-            return SynthesisAdvanced(event.done, event.total, event.rtf)
-        case Buffering():
-            return BufferingStarted(event.expected_wait_s)
-        case Underrun():
-            return UnderrunHappened(event.wait_s)
-        case NarrationFinished():
-            return PlaybackFinished(event.underruns, event.total_wait_s)
-        case NarrationFailed():
-            return PlaybackFailed(event.message)
-        case StateChanged():
-            return PlayerStateChanged(event.state)
-    return None

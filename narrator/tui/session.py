@@ -7,14 +7,18 @@ thread worker calls, and everything it has to tell the screen is a message from
 So the App stays a thin composition, and this class reads top to bottom as the
 data path: article → script → engine → narrator → sink.
 
-The quick controls (pause, stop, skip) are called on the UI thread; they only
-flip flags in the streaming narrator, so they return at once.
+The quick controls (pause, stop, skip, seek) are called on the UI thread; they
+only flip flags in the streaming narrator, so they return at once.
+
+The session also remembers the listener (narrator.listener_state): for each
+article, the voice, speed and sentence it was left at.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +28,26 @@ from narrator.engines.base import BaseEngine
 from narrator.engines.registry import EngineChoice, resolve_engine
 from narrator.errors import DeviceError, NarratorError
 from narrator.library import LibraryEntry, entry_for, open_library
+from narrator.listener_state import ListenerState, Listening
+from narrator.stream_events import NarrationEvent as StreamEvent
 from narrator.tui.messages import (
     ArticlePrepared,
+    ArticlePreparing,
     ArticleUnreadable,
     EngineLoading,
     ExportFailed,
     ExportFinished,
     ExportProgress,
     LibraryLoaded,
+    NarrationEvent,
     NoSoundDevice,
     Notice,
     PlaybackStarted,
     Problem,
-    from_stream_event,
+    VoiceDescribed,
 )
-from narrator.tui.voice_settings import VoiceSettings
+from narrator.tui.seeking import seek_target
+from narrator.tui.voice_settings import VoiceSettings, describe_voice
 
 EngineFactory = Callable[[VoiceSettings, str], EngineChoice]
 """(settings, purpose "live" | "export") -> a loaded engine and notices."""
@@ -47,10 +56,12 @@ SinkFactory = Callable[[int], Any]
 """sample rate -> an audio sink (narrator.audio.playback.Sink); DeviceError if none."""
 
 
-def default_engine_factory(settings: VoiceSettings, purpose: str) -> EngineChoice:
+def default_engine_factory(
+    settings: VoiceSettings, purpose: str, device: str = "auto"
+) -> EngineChoice:
     """The registry's choice, exactly as `narrator speak --engine … --voice …` makes it."""
     return resolve_engine(
-        settings.engine, voice=settings.voice, speed=settings.speed, purpose=purpose
+        settings.engine, voice=settings.voice, speed=settings.speed, purpose=purpose, device=device
     )
 
 
@@ -68,15 +79,26 @@ class Session:
         post: Callable[[Message], object],
         *,
         settings: VoiceSettings | None = None,
-        engine_factory: EngineFactory = default_engine_factory,
+        engine_factory: EngineFactory | None = None,
         sink_factory: SinkFactory = default_sink_factory,
         cache: Any | None = None,
         use_cache: bool = True,
+        device: str = "auto",
+        state: ListenerState | None = None,
+        describe: Callable[[VoiceSettings], str] | None = None,
     ) -> None:
         self.post = post
         self.settings = settings or VoiceSettings()
-        self.engine_factory = engine_factory
+        self.device = device
+        self.engine_factory = engine_factory or partial(default_engine_factory, device=device)
         self.sink_factory = sink_factory
+        self.state = state
+        self._describe = describe or partial(describe_voice, device=device)
+        self.resume_sentence = 0
+        """Where play starts: the sentence the listener left the open article at."""
+        self._listened = False
+        """Whether the open article was played (or was remembered before): only then is
+        it worth remembering; merely looking at an article pins nothing."""
         self._cache = cache
         self._use_cache = use_cache
         self.entry: LibraryEntry | None = None
@@ -88,6 +110,7 @@ class Session:
         self._engine_key: tuple[VoiceSettings, str] | None = None
         self._lock = threading.RLock()
         self._generation = 0
+        self._preparing = 0
 
     # -- library and articles (worker threads) ---------------------------------------------
 
@@ -101,15 +124,32 @@ class Session:
         self.post(LibraryLoaded(entries, problems))
 
     def prepare(self, entry: LibraryEntry) -> None:
-        """Turn a listed article into its script for the preview."""
+        """Turn a listed article into its script for the preview (worker thread).
+
+        Posts ArticlePreparing at once (a long article takes a while), then
+        ArticlePrepared with where the listener left it, unless another article
+        was chosen meanwhile: only the newest choice reaches the screen.
+        """
+        with self._lock:
+            self._preparing += 1
+            ticket = self._preparing
+        self.post(ArticlePreparing(entry.title, entry.chars))
         try:
             script = self._prepare_script(entry, fits=None)
         except NarratorError as exc:
-            self.post(ArticleUnreadable(entry.title, str(exc)))
+            if ticket == self._preparing:
+                self.post(ArticleUnreadable(entry.title, str(exc)))
             return
+        resume = self.state.recall(entry.key) if self.state is not None else None
         with self._lock:
+            if ticket != self._preparing:
+                return
             self.entry, self.script = entry, script
-        self.post(ArticlePrepared(entry, script))
+            self.resume_sentence = 0
+            self._listened = resume is not None
+            if resume is not None and resume.sentence < len(script.sentences):
+                self.resume_sentence = resume.sentence
+        self.post(ArticlePrepared(entry, script, resume))
 
     def open_source(self, source: str) -> None:
         """Load a file or URL from the open dialog, then prepare it."""
@@ -149,8 +189,24 @@ class Session:
         return choice.engine
 
     def engine_label(self, engine: BaseEngine) -> str:
-        voice = getattr(engine, "voice", "") or "default"
-        return f"{engine.name} · {voice} · {self.settings.speed:.1f}×"
+        """The loaded voice as the status line shows it: `auto → kokoro · hf_alpha · 1.0×`."""
+        voice = engine.voice or "default"
+        body = f"{engine.name} · {voice} · {self.settings.speed:.1f}×"
+        return f"auto → {body}" if self.settings.engine == "auto" else body
+
+    def voice_label(self, settings: VoiceSettings) -> str:
+        """What `settings` mean here (`auto → kokoro · hf_alpha · 1.0×`), no model loaded."""
+        try:
+            return self._describe(settings)
+        except NarratorError as exc:
+            return f"{settings.label} ({exc})"
+
+    def describe(self) -> None:
+        """Post what the current settings mean here, before any voice is loaded (worker)."""
+        settings = self.settings
+        label = self.voice_label(settings)
+        if settings == self.settings:
+            self.post(VoiceDescribed(label))
 
     @property
     def cache(self) -> Any | None:
@@ -178,7 +234,8 @@ class Session:
     ) -> None:
         """Load the voice, open the sound device and start narrating (worker thread).
 
-        `start_sentence` resumes where the listener was (after a voice change).
+        `start_sentence` is where to begin (after a voice change: where the
+        listener was); None begins where the listener left the article.
 
         Posts PlaybackStarted, or NoSoundDevice / Problem. The narrator runs on
         its own threads; its events come back through `_on_event`.
@@ -206,6 +263,7 @@ class Session:
             if is_cancelled():
                 sink.close()
                 return
+            self._listened = True
             self._generation += 1
             generation = self._generation
             self.play_script, self.sink = script, sink
@@ -217,17 +275,15 @@ class Session:
                 on_event=lambda event: self._on_event(generation, event),
             )
             self.post(PlaybackStarted(script, self.engine_label(engine)))
+            start = self.resume_sentence if start_sentence is None else start_sentence
             narrator.start()
-            if start_sentence:
-                narrator.seek_sentence(start_sentence)
+            if start:
+                narrator.seek_sentence(start)
 
-    def _on_event(self, generation: int, event: Any) -> None:
+    def _on_event(self, generation: int, event: object) -> None:
         """Forward one narrator event to the app, unless it is from a stopped narrator."""
-        if generation != self._generation:
-            return
-        message = from_stream_event(event)
-        if message is not None:
-            self.post(message)
+        if generation == self._generation and isinstance(event, StreamEvent):
+            self.post(NarrationEvent(event))
 
     def toggle_pause(self) -> None:
         if self.narrator is not None:
@@ -267,6 +323,40 @@ class Session:
         """The sentence being heard (or just sought to); None when nothing plays."""
         narrator = self.narrator
         return narrator.current_sentence if narrator is not None else None
+
+    def seek_seconds(self, delta_s: float) -> float | None:
+        """Jump about `delta_s` seconds (±10 s keys); returns where playback goes.
+
+        The narrator seeks by chunk, so the time becomes the chunk that holds
+        it (narrator.tui.seeking); the returned estimate lets the screen move
+        its clock at once instead of after the next progress report.
+        """
+        narrator, script = self.narrator, self.play_script
+        if narrator is None or script is None or not script.chunks:
+            return None
+        current = narrator.current_chunk or script.chunks[0]
+        pieces = narrator.pieces()
+        total = narrator.total_s_estimate
+        target = seek_target(
+            script.chunks, pieces, total, narrator.position_s, current.index, delta_s
+        )
+        narrator.seek_chunk(target)
+        return narrator.position_s
+
+    def remember(self, sentence: int, position_s: float) -> None:
+        """Keep where the open article is being heard, in the current voice (listener.json).
+
+        Only for an article the listener has played (now or before).
+        """
+        entry = self.entry
+        if entry is None or self.state is None or not self._listened:
+            return
+        settings = self.settings
+        self.state.remember(
+            entry.key,
+            Listening(settings.engine, settings.voice, settings.speed, sentence, position_s),
+        )
+        self.resume_sentence = sentence
 
     def next_sentence(self) -> None:
         if self.narrator is not None:
@@ -353,8 +443,8 @@ class Session:
             self.post(ExportFinished(result.audio, skipped=result.status == "skipped"))
 
     def close(self) -> None:
-        """Stop playback and free the engine (on app exit)."""
-        self.stop(wait=2.0)
+        """Stop playback and free the engine (on app exit, which must take under a second)."""
+        self.stop(wait=0.3)
         with self._lock:
             engine, self._engine = self._engine, None
         if engine is not None:

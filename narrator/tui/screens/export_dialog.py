@@ -2,6 +2,9 @@
 
 Only the choice is made here; the export itself runs in a worker with its
 progress on the transport line, so the app stays responsive while it renders.
+Enter exports from anywhere in the dialog; the arrows choose the format
+directly (the format under the cursor is the chosen one), so what Enter
+exports is what the listener sees marked. Esc, or Enter on Cancel, cancels.
 """
 
 from __future__ import annotations
@@ -20,6 +23,30 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 FORMATS = ("mp3", "wav", "flac", "ogg")
 
 
+class FormatChoice(RadioSet):
+    """A RadioSet whose cursor is the choice: ←/→ (↑/↓) press the next format."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "step(1)", "Next format", show=False),
+        Binding("up,left", "step(-1)", "Previous format", show=False),
+    ]
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount handler (it runs after this one) puts its cursor on
+        # the first format; ours starts on the chosen one.
+        self.call_after_refresh(self._cursor_on_choice)
+
+    def _cursor_on_choice(self) -> None:
+        self._selected = max(0, self.pressed_index)
+
+    def action_step(self, direction: int) -> None:
+        if direction > 0:
+            self.action_next_button()
+        else:
+            self.action_previous_button()
+        self.action_toggle_button()
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     """What the user asked for: `fmt` (one of FORMATS) into folder `out_dir`."""
@@ -31,7 +58,10 @@ class ExportRequest:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Returns an ExportRequest, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "export", "Export", priority=True),
+    ]
 
     def __init__(self, title: str, out_dir: Path, fmt: str = "mp3") -> None:
         super().__init__()
@@ -43,7 +73,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static("निर्यात · Export audio", classes="dialog-title")
             yield Static(self.article_title, id="export-article", markup=False)
-            with RadioSet(id="export-format"):
+            with FormatChoice(id="export-format"):
                 for fmt in FORMATS:
                     yield RadioButton(fmt.upper(), value=fmt == self.fmt, name=fmt)
             yield Static("Folder", classes="field-label")
@@ -52,13 +82,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button("Export", id="export-go", variant="primary", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
             yield Static(
-                "←/→ Enter: format · Enter: export · Esc: cancel\n"
+                "←/→: format · Enter: export · Esc: cancel\n"
                 "writes the audio, its subtitles (.srt/.vtt) and chapters",
                 classes="dialog-hint",
             )
 
     def chosen_format(self) -> str:
-        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        pressed = self.query_one("#export-format", FormatChoice).pressed_button
         return pressed.name if pressed is not None and pressed.name else self.fmt
 
     def _request(self) -> ExportRequest | None:
@@ -68,12 +98,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return None
         return ExportRequest(self.chosen_format(), Path(folder).expanduser())
 
-    @on(RadioSet.Changed, "#export-format")
-    def _format_chosen(self) -> None:
-        """A format was picked: go on to the folder, where Enter exports."""
-        self.query_one("#export-dir", Input).focus()
+    def action_export(self) -> None:
+        """Enter: export now, unless the cursor is on Cancel."""
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id == "export-cancel":
+            self.action_cancel()
+            return
+        self._go()
 
-    @on(Input.Submitted, "#export-dir")
     @on(Button.Pressed, "#export-go")
     def _go(self) -> None:
         request = self._request()

@@ -26,10 +26,16 @@ class VoiceDialog(ModalScreen[VoiceSettings | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, current: VoiceSettings, voices: Callable[[], list[VoiceInfo]]) -> None:
+    def __init__(
+        self,
+        current: VoiceSettings,
+        voices: Callable[[], list[VoiceInfo]],
+        auto: Callable[[], str] | None = None,
+    ) -> None:
         super().__init__()
         self.current = current
         self._list_voices = voices
+        self._describe_auto = auto
 
     def compose(self) -> ComposeResult:
         with Vertical(id="voice-dialog", classes="dialog"):
@@ -41,12 +47,15 @@ class VoiceDialog(ModalScreen[VoiceSettings | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load_voices(self) -> None:
+        auto = ""
         try:
             voices = self._list_voices()
+            if self._describe_auto is not None:
+                auto = self._describe_auto()
         except Exception as exc:  # noqa: BLE001 - a broken engine plugin must not end the app
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             voices = []
-        self.app.call_from_thread(self.query_one(VoicePicker).set_voices, voices)
+        self.app.call_from_thread(self.query_one(VoicePicker).set_voices, voices, auto)
 
     @on(VoicePicker.Chosen)
     def _chosen(self, event: VoicePicker.Chosen) -> None:

@@ -90,6 +90,10 @@ class Transport(Vertical):
     def set_level(self, rms: float) -> None:
         self.query_one(LevelMeter).push(rms)
 
+    def reset_level(self) -> None:
+        """Empty the level meter (after a seek, until the new audio is heard)."""
+        self.query_one(LevelMeter).reset()
+
     def set_voice(self, label: str) -> None:
         self.voice_label = label
         self._refresh_status()

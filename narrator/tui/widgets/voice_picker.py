@@ -33,10 +33,16 @@ AUTO = VoiceInfo(
 )
 
 
-def voice_prompt(voice: VoiceInfo) -> Content:
-    """Three lines: ✓/✗ engine · voice, description, licence or pull command."""
+def voice_prompt(voice: VoiceInfo, auto: str = "") -> Content:
+    """Three lines: ✓/✗ engine · voice, description, licence or pull command.
+
+    `auto` is what `auto` stands for here (`auto → kokoro · hf_alpha`), shown
+    on the auto row in place of its bare name.
+    """
     mark, mark_style = ("✓", "bold $success") if voice.ready else ("✗", "bold $warning")
     name = f"{voice.engine} · {voice.name}" if voice.name else voice.engine
+    if voice is AUTO and auto:
+        name = auto
     gender = f"  ({voice.gender})" if voice.gender else ""
     if voice.ready:
         use = "commercial use OK" if voice.commercial else "non-commercial only"
@@ -76,6 +82,7 @@ class VoicePicker(Vertical):
         self.current = current
         self.speed = current.speed
         self.voices: list[VoiceInfo] = []
+        self.auto_label = ""
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="voices")
@@ -85,12 +92,16 @@ class VoicePicker(Vertical):
         self.query_one("#voices", OptionList).loading = True
         self._show_speed()
 
-    def set_voices(self, voices: list[VoiceInfo]) -> None:
-        """Fill the list (called once the registry answered, off the UI thread)."""
+    def set_voices(self, voices: list[VoiceInfo], auto: str = "") -> None:
+        """Fill the list (once the registry answered, off the UI thread).
+
+        `auto`: what `auto` means here, e.g. `auto → kokoro · hf_alpha · 1.0×`.
+        """
         self.voices = [AUTO, *voices]
+        self.auto_label = auto.rsplit(" · ", 1)[0] if auto.endswith("×") else auto
         option_list = self.query_one("#voices", OptionList)
         option_list.loading = False
-        option_list.set_options(Option(voice_prompt(v)) for v in self.voices)
+        option_list.set_options(Option(voice_prompt(v, self.auto_label)) for v in self.voices)
         option_list.highlighted = self._current_index()
         option_list.focus()
 

@@ -1,0 +1,118 @@
+"""Which sentence the listener hears, inside the chunk that is playing.
+
+The narrator reports chunks (what the engine receives in one call), and a
+chunk may join two or three short sentences. Read-along should follow the
+sentence, so this module splits a chunk's spoken text into the sentences it
+speaks and, from how far playback is into the chunk, says which one is being
+heard. Speech time is taken as proportional to characters within the chunk:
+good to a word or two in Hindi news, and it needs nothing from the engine.
+
+The lead will reconcile this with the streaming narrator's own sentence
+timing when it has one; `sentence_at` is the single place to switch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from narrator.text.script import Chunk, Script
+
+_SENTENCE_END = re.compile(r"[।॥?!.](?=\s)")
+"""A sentence end inside spoken text: danda, double danda, ? ! or a full stop, before a space."""
+
+
+@dataclass(frozen=True)
+class SpokenSentence:
+    """One sentence of the article as spoken inside a chunk: `start:end` in `chunk.text`."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+def sentences_of(chunk: Chunk, script: Script) -> list[int]:
+    """Indexes of the article's sentences this chunk speaks (at least its own)."""
+    found = [
+        i
+        for i, s in enumerate(script.sentences)
+        if s.start < chunk.source_end and chunk.source_start < s.end
+    ]
+    return found or [chunk.sentence]
+
+
+def spoken_sentences(chunk: Chunk, script: Script) -> list[SpokenSentence]:
+    """Split `chunk.text` into the sentences it speaks, in order, covering all of it.
+
+    The cuts are the sentence ends found in the spoken text; when there are
+    more or fewer than needed (abbreviations, a sentence end the normalizer
+    rewrote), each cut goes where the sentences' lengths in the article say it
+    should be, at the nearest sentence end or space.
+    """
+    indexes = sentences_of(chunk, script)
+    text = chunk.text
+    if len(indexes) == 1:
+        return [SpokenSentence(indexes[0], 0, len(text))]
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if len(ends) == len(indexes) - 1:
+        cuts = ends
+    else:
+        cuts = _proportional_cuts(chunk, script, indexes, ends)
+    bounds = [0, *cuts, len(text)]
+    return [
+        SpokenSentence(index, bounds[k], bounds[k + 1]) for k, index in enumerate(indexes)
+    ]
+
+
+def _proportional_cuts(
+    chunk: Chunk, script: Script, indexes: list[int], ends: list[int]
+) -> list[int]:
+    text = chunk.text
+    lengths = [
+        min(script.sentences[i].end, chunk.source_end)
+        - max(script.sentences[i].start, chunk.source_start)
+        for i in indexes
+    ]
+    total = max(1, sum(lengths))
+    spaces = [m.start() for m in re.finditer(r"\s", text)]
+    cuts: list[int] = []
+    done = 0
+    for length in lengths[:-1]:
+        done += length
+        want = round(len(text) * done / total)
+        candidates = ends or spaces or [want]
+        best = min(candidates, key=lambda c: abs(c - want))
+        cuts.append(max(best, cuts[-1] if cuts else 0))
+    return cuts
+
+
+def sentence_at(spans: list[SpokenSentence], fraction: float) -> SpokenSentence:
+    """The sentence heard `fraction` (0..1) of the way through the chunk's audio."""
+    if not spans:
+        raise ValueError("a chunk speaks at least one sentence")
+    length = spans[-1].end or 1
+    at = min(max(fraction, 0.0), 1.0) * length
+    for span in spans:
+        if at < span.end:
+            return span
+    return spans[-1]
+
+
+@dataclass
+class ReadAlong:
+    """The chunk being heard, when it started and ends, and its sentences."""
+
+    chunk: Chunk
+    start_s: float
+    end_s: float
+    spans: list[SpokenSentence]
+
+    @classmethod
+    def start(cls, chunk: Chunk, start_s: float, end_s: float, script: Script) -> ReadAlong:
+        return cls(chunk, start_s, end_s, spoken_sentences(chunk, script))
+
+    def at(self, position_s: float) -> SpokenSentence:
+        """The sentence heard at `position_s` (seconds in the whole narration)."""
+        duration = self.end_s - self.start_s
+        fraction = (position_s - self.start_s) / duration if duration > 0 else 0.0
+        return sentence_at(self.spans, fraction)
