@@ -17,10 +17,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "narrator"
 
 LAYERS: list[set[str]] = [
-    {"narrator", "errors", "paths", "urls", "slug"},
+    {"narrator", "errors", "paths", "urls", "slug", "cell_widths"},
     {"device", "catalogue", "text"},
     {"engines", "audio", "articles"},
-    {"cache", "stream_events", "subtitles", "podcast", "library"},
+    {"cache", "stream_events", "subtitles", "podcast", "library", "default_voice", "listener_state"},
     {"stream"},
     {"export"},
     {"tui", "serve"},
