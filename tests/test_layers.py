@@ -17,8 +17,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "narrator"
 
 LAYERS: list[set[str]] = [
-    {"narrator", "errors", "paths", "urls", "slug", "cell_widths"},
-    {"device", "catalogue", "text"},
+    {"narrator", "errors", "paths", "urls", "slug"},
+    {"device", "catalogue", "text", "cell_widths"},
     {"engines", "audio", "articles"},
     {"cache", "stream_events", "subtitles", "podcast", "library", "default_voice", "listener_state"},
     {"stream"},
