@@ -315,7 +315,7 @@ class Session:
         it never shares a model with playback running at the same time; the chunk
         cache makes what was already heard free.
         """
-        from narrator.export import ArticleJob, ExportSettings, assign_slugs, export_article
+        from narrator.export import ArticleJob, ExportSettings, export_article
 
         entry = self.entry
         if entry is None:
@@ -327,15 +327,7 @@ class Session:
         except (NarratorError, OSError) as exc:
             self.post(ExportFailed(str(exc)))
             return
-        article = entry.article
-        job = ArticleJob(
-            index=0,
-            title=entry.title,
-            body=str(article.body or ""),
-            source=str(getattr(article, "source", "") or entry.key),
-            date=entry.date_label,
-            slug=assign_slugs([article], out_dir)[0],
-        )
+        job = ArticleJob.from_article(entry.article)  # the same job as `narrator export`
         settings = ExportSettings(out_dir=out_dir, fmt=fmt)
 
         def progress(report: Any) -> None:
