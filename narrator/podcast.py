@@ -293,6 +293,9 @@ def read_feed_toml(folder: Path) -> dict[str, object]:
 def channel_for(folder: Path, **options: object) -> Channel:
     """The channel from `options` (None = not given), else feed.toml, else the defaults."""
     settings: dict[str, object] = dict(read_feed_toml(folder))
+    image = settings.get("image")
+    if isinstance(image, str) and image and "://" not in image:
+        settings["image"] = str(folder / image)  # a file named in feed.toml sits beside it
     settings.update({k: v for k, v in options.items() if v is not None})
     if not settings.get("base_url"):
         raise InputError(

@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
             f"{_clock(plan.audio_s)} of speech; {plan.engine} should take about "
             f"{_clock(plan.synthesis_s)} to make it ({how})",
             highlight=False,
+            soft_wrap=True,
         )
 
     def on_event(event: Event) -> None:
@@ -104,7 +105,13 @@ def run(args: argparse.Namespace) -> int:
         if event.stage == "skipped":
             console.print(f"↷ skipped (up to date): {event.slug}", highlight=False)
 
-    with bars:
+    def start_bars(plan: ExportPlan) -> None:
+        # The bars appear once every check has passed: an error before that
+        # stays the one line it is.
+        on_plan(plan)
+        bars.start()
+
+    try:
         summary = export_articles(
             args.paths,
             out_dir=args.out,
@@ -114,12 +121,14 @@ def run(args: argparse.Namespace) -> int:
             lufs=args.lufs,
             force=args.force,
             progress=on_event,
-            on_plan=on_plan,
+            on_plan=start_bars,
         )
+    finally:
+        bars.stop()
 
     for failure in summary.failures:
         name = failure.source or failure.slug
-        console.print(f"[red]✗ {name}: {failure.error}[/red]", highlight=False)
+        console.print(f"[red]✗ {name}: {failure.error}[/red]", highlight=False, soft_wrap=True)
     table = Table(title=f"narrator export → {summary.out_dir}")
     for column in ("articles", "made", "skipped", "failures", "audio minutes", "wall time"):
         table.add_column(column, justify="right")
