@@ -306,6 +306,8 @@ class LoudnessPlan:
 
 
 BlockSink = Callable[[np.ndarray], None]
+SinkFactory = Callable[[], tuple[BlockSink, Callable[[bool], None]]]
+"""Starts one encoding pass: (write a block, finish(keep: bool))."""
 
 
 def play_through(
@@ -340,7 +342,7 @@ def plan_loudness(
     *,
     loudness_in: float | None = None,
     measured: bool = False,
-    sink_factory: Callable[[], tuple[BlockSink, Callable[[bool], None]]] | None = None,
+    sink_factory: SinkFactory | None = None,
 ) -> LoudnessPlan:
     """Find gain, limiting and scale that bring `source` to `target_lufs` under `peak_dbtp`.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from narrator.audio.files import AudioWriter, audio_format, disk_error, temp_pat
 from narrator.audio.loudness import (
     DEFAULT_LUFS,
     DEFAULT_PEAK_DBTP,
+    BlockSink,
     LoudnessPlan,
     SampleSource,
     plan_loudness,
@@ -94,28 +96,7 @@ def master_audio(
             f"cannot normalize the loudness of {final.name}: the narration is silent "
             "or shorter than 0.4 s"
         )
-    attempt: dict[str, object] = {}
-
-    def sink_factory():  # type: ignore[no-untyped-def]
-        temp = temp_path_for(final)
-        writer = AudioWriter(temp, sample_rate, name, shown=final)
-        attempt["writer"], attempt["temp"] = writer, temp
-
-        def finish(keep: bool) -> None:
-            if keep:
-                try:
-                    writer.close()
-                except BaseException:
-                    with contextlib.suppress(FileNotFoundError):
-                        temp.unlink()
-                    raise
-            else:
-                writer.abort()
-                with contextlib.suppress(FileNotFoundError):
-                    temp.unlink()
-
-        return writer.write, finish
-
+    encodings = _Encodings(final, sample_rate, name)
     plan = plan_loudness(
         source,
         sample_rate,
@@ -123,17 +104,16 @@ def master_audio(
         peak_dbtp,
         loudness_in=loudness_in,
         measured=measured,
-        sink_factory=sink_factory,
+        sink_factory=encodings.open,
     )
+    temp, writer = encodings.kept()
     if plan.loudness_in is None or plan.loudness_out is None:
         with contextlib.suppress(FileNotFoundError):
-            Path(attempt["temp"]).unlink()  # type: ignore[arg-type]
+            temp.unlink()
         raise LoudnessUnmeasurable(
             f"cannot normalize the loudness of {final.name}: the narration is silent "
             "or shorter than 0.4 s"
         )
-    temp = Path(attempt["temp"])  # type: ignore[arg-type]
-    writer: AudioWriter = attempt["writer"]  # type: ignore[assignment]
     try:
         if tags is not None:
             write_tags(temp, name, tags)
@@ -157,3 +137,38 @@ def master_audio(
         size=size,
         loudness=plan,
     )
+
+
+class _Encodings:
+    """The encoding passes of one mastering: each into a fresh temp file beside `final`.
+
+    `open` starts one (plan_loudness writes each measuring pass through it);
+    its `finish(keep)` closes the file or deletes it. `kept` is the last kept.
+    """
+
+    def __init__(self, final: Path, sample_rate: int, fmt: str) -> None:
+        self.final, self.sample_rate, self.fmt = final, sample_rate, fmt
+        self._kept: tuple[Path, AudioWriter] | None = None
+
+    def open(self) -> tuple[BlockSink, Callable[[bool], None]]:
+        temp = temp_path_for(self.final)
+        writer = AudioWriter(temp, self.sample_rate, self.fmt, shown=self.final)
+
+        def finish(keep: bool) -> None:
+            if not keep:
+                writer.abort()
+                temp.unlink(missing_ok=True)
+                return
+            try:
+                writer.close()
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
+            self._kept = (temp, writer)
+
+        return writer.write, finish
+
+    def kept(self) -> tuple[Path, AudioWriter]:
+        if self._kept is None:
+            raise RuntimeError("mastering kept no encoding pass")
+        return self._kept

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(
     spec: EngineSpec,
     settings: ExportSettings,
-    events: Any,
+    events: Queue[Progress],
     cache_folder: Path | None,
     threads: int,
 ) -> None:

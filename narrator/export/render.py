@@ -80,7 +80,9 @@ def render_to_spool(
     pending: list[AudioPiece] = []
 
     def on_piece(piece: AudioPiece) -> None:
-        start = offset + round(piece.start_s * sr)
+        # Never before what is already written (render_script does not overlap
+        # pieces; should one, the times still describe the audio as written).
+        start = max(offset + round(piece.start_s * sr), len(spool))
         spool.pad_to(start)
         spool.append(piece.audio, what=f"the audio of chunk {piece.chunk.index + 1}")
         result.synth_s += piece.synth_s
