@@ -32,8 +32,13 @@ wheels lists "MP3" in `soundfile.available_formats()` and encodes it with LAME
 exact sample count. So no extra encoder package is needed. MPEG only allows
 8, 11.025, 12, 16, 22.05, 24, 32, 44.1 and 48 kHz; audio at any other rate is
 resampled (scipy's polyphase resampler, as a stream: `StreamResampler`) to the
-next allowed rate up while encoding. If a soundfile build without MP3 is installed, writing MP3 raises a
-one-line `InputError` that says so instead of failing obscurely.
+next allowed rate up while encoding. If a soundfile build without MP3 is
+installed, writing MP3 raises a one-line `InputError` that says so instead of
+failing obscurely.
+
+Every format takes block writes (checked for wav, flac, ogg and mp3 by the
+tests, with a five-minute Ogg and MP3 among them): libvorbis even needs them,
+as it puts a whole write on the C stack.
 """
 
 from __future__ import annotations

@@ -374,9 +374,8 @@ def plan_loudness(
                 finish(False)
             raise
         redo = False
-        last = attempt == 2
-        if last:
-            pass
+        if attempt == 2:
+            pass  # the third pass is kept: a correction changes at most a few 0.1 dB
         elif (
             loudness_in is not None
             and out_lufs is not None
