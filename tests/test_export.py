@@ -371,6 +371,21 @@ def test_the_estimate_uses_the_speed_measured_here(hindi_articles):
     assert measured.synthesis_s == pytest.approx(measured.audio_s * 0.5)
 
 
+def test_an_export_measures_the_speed_for_the_next_estimate(hindi_articles, tmp_path):
+    from narrator.engines.speedlog import expected_rtf
+
+    assert expected_rtf("espeak") is None
+    summary = export_articles(
+        [str(hindi_articles)], out_dir=tmp_path / "o", fmt="wav", engine_spec=ESPEAK,
+        cache=ChunkCache(tmp_path / "c"),
+    )  # fmt: skip
+    rtf = expected_rtf("espeak")
+    assert rtf is not None
+    assert rtf == pytest.approx(  # speedlog keeps 4 decimals
+        sum(r.synth_s for r in summary.done) / sum(r.duration_s for r in summary.done), abs=1e-4
+    )
+
+
 def test_make_run_uses_the_best_voice_and_espeak_on_request():
     import shutil
 

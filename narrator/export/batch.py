@@ -348,12 +348,27 @@ def export_articles(
             export_article(loaded, job, settings, cache=chunk_cache, progress=report)
             for job in work
         ]
+        _record_speed(loaded.name, results)
     else:
         folder = cache.folder if cache is not None else None
         results = _run_pool(work, settings, spec, workers, report, folder)
     summary.results.extend(sorted(results, key=lambda r: r.index))
     summary.wall_s = time.perf_counter() - started
     return summary
+
+
+def _record_speed(engine: str, results: Sequence[ArticleResult]) -> None:
+    """Remember how fast the engine ran here, so the next plan is measured, not guessed.
+
+    Only episodes made entirely by the engine count (cached chunks cost
+    nothing), and only in-process runs (workers share the cores).
+    """
+    from narrator.engines.speedlog import record_rtf
+
+    made = [r for r in results if r.status == "done" and r.cached_chunks == 0 and r.synth_s > 0]
+    audio_s = sum(r.duration_s for r in made)
+    if audio_s > 0:
+        record_rtf(engine, sum(r.synth_s for r in made) / audio_s)
 
 
 def _run_pool(
