@@ -368,7 +368,10 @@ def _record_speed(engine: str, results: Sequence[ArticleResult]) -> None:
     made = [r for r in results if r.status == "done" and r.cached_chunks == 0 and r.synth_s > 0]
     audio_s = sum(r.duration_s for r in made)
     if audio_s > 0:
-        record_rtf(engine, sum(r.synth_s for r in made) / audio_s)
+        try:
+            record_rtf(engine, sum(r.synth_s for r in made) / audio_s)
+        except (OSError, ValueError, TypeError):
+            pass  # an unwritable or foreign speed record never costs an export
 
 
 def _run_pool(
