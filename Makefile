@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.narrator-installed
-ENGINE ?= espeak
+ENGINE ?= auto
 FORMAT ?= mp3
 SAMPLES := narrator/data/samples
 
@@ -22,9 +22,11 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)
 
-# The main job: narrate the bundled sample articles with the embedded eSpeak NG
-# voice into audio_out/ (MP3 + subtitles + chapters), then build the podcast feed.
-# `make run ENGINE=kokoro` uses the neural voice; `narrator` alone opens the TUI.
+# The main job: narrate the bundled sample articles with the best voice installed
+# (auto: Kokoro, pulled by `make install`) into audio_out/ (MP3 + subtitles +
+# chapters), with a progress bar and an up-front time estimate, then build the
+# podcast feed. `make run ENGINE=espeak` is the fast robotic voice; `narrator`
+# alone opens the TUI.
 run: install
 	$(BIN)/narrator export $(SAMPLES) --engine $(ENGINE) --format $(FORMAT) --out audio_out
 	$(BIN)/narrator feed audio_out --base-url http://localhost:8000/ -o audio_out/feed.xml

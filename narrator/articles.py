@@ -63,6 +63,8 @@ class Article:
     language  BCP-47 code of the text
     path      the file it came from, if any
     url       the page it came from, if any
+    guid      the feed entry's id (<guid>/<id>), for an article from a feed
+    feed      the feed it was listed in, for an article from a feed
     """
 
     title: str
@@ -72,6 +74,8 @@ class Article:
     language: str = "hi"
     path: Path | None = None
     url: str | None = None
+    guid: str | None = None
+    feed: str | None = None
 
     @property
     def name(self) -> str:
@@ -652,6 +656,8 @@ def load_feed_bytes(data: bytes, source: str) -> list[Article]:
                 source=link or source,
                 date=date,
                 url=link,
+                guid=entry.get("id") or None,
+                feed=source,
             )
         )
     if not articles:

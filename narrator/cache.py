@@ -9,6 +9,16 @@ sample rate, …) and the chunk's spoken text, so a different voice or speed nev
 reuses audio. Each entry is one float32 `.npy` file under
 `cache_dir()/chunks/ab/cdef….npy` (fan-out keeps folders small).
 
+Why every entry carries a checksum: a cache lives for months on disks that flip
+bits, fill up and get copied around, and a damaged entry is worse than a miss.
+A valid `.npy` holding NaN silences a sentence and defeats loudness
+normalization; a flipped bit in a sample is a full-scale click in a published
+episode. So each file is the `.npy` bytes followed by a 38-byte trailer
+(`NRSUM1` + sha256 of the samples); `get` checks the exact length, the digest
+and that every sample is finite and within [-1, 1] before it returns audio, and
+treats anything else as a miss (the file is removed). numpy still reads the
+file as a plain `.npy` (it stops after the samples), which helps debugging.
+
 Two processes may use the cache at once (the TUI and an export, say):
 - writes go to a temp file in the same folder and are `os.replace`d in, so a
   reader sees a whole entry or none, and two writers of one key both succeed;
@@ -20,6 +30,7 @@ Two processes may use the cache at once (the TUI and an export, say):
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import time
@@ -34,6 +45,56 @@ from narrator.paths import cache_dir
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 _RESCAN_EVERY = 64  # puts between two scans of the real size (other processes write too)
 _STALE_TMP_S = 3600.0
+_TRAILER_MAGIC = b"NRSUM1"
+_TRAILER_BYTES = len(_TRAILER_MAGIC) + 32
+
+
+def _digest(samples: np.ndarray) -> bytes:
+    return hashlib.sha256(samples.tobytes()).digest()
+
+
+def encode_entry(audio: np.ndarray) -> bytes:
+    """The bytes of one cache entry: `.npy` of float32 mono samples + checksum trailer."""
+    data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
+    buffer = io.BytesIO()
+    np.save(buffer, data, allow_pickle=False)
+    return buffer.getvalue() + _TRAILER_MAGIC + _digest(data)
+
+
+def decode_entry(blob: bytes) -> np.ndarray | None:
+    """The samples of an entry, or None when anything about it is wrong.
+
+    Wrong means: not a 1-D float32 `.npy`, a length that does not match its
+    header exactly, a missing or different checksum, or samples that are not
+    finite or lie outside [-1, 1] (engine output never does: it is clipped).
+    """
+    if len(blob) < _TRAILER_BYTES:
+        return None
+    body, trailer = blob[:-_TRAILER_BYTES], blob[-_TRAILER_BYTES:]
+    if not trailer.startswith(_TRAILER_MAGIC):
+        return None
+    stream = io.BytesIO(body)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(stream)
+    except (ValueError, EOFError, OSError, SyntaxError):
+        return None
+    if dtype != np.dtype("<f4") or len(shape) != 1 or fortran:
+        return None
+    offset = stream.tell()
+    if len(body) - offset != shape[0] * 4:
+        return None
+    samples = np.frombuffer(body, dtype="<f4", offset=offset).astype(np.float32)
+    if _digest(samples) != trailer[len(_TRAILER_MAGIC) :]:
+        return None
+    if len(samples) and (not np.isfinite(samples).all() or np.abs(samples).max() > 1.0):
+        return None
+    return samples
 
 
 class _Keyed(Protocol):
@@ -55,6 +116,7 @@ class ChunkCache:
         self.misses = 0
         self.io_s = 0.0  # seconds spent in get/put: the benchmark reports it apart
         self.write_errors = 0
+        self.rejected = 0  # entries that failed their checks (and were removed)
 
     # -- keys ---------------------------------------------------------------
     @staticmethod
@@ -79,16 +141,18 @@ class ChunkCache:
     def _get(self, engine: _Keyed | str, text: str) -> np.ndarray | None:
         path = self.path_for(engine, text)
         try:
-            audio = np.load(path, allow_pickle=False)
+            blob = path.read_bytes()
         except FileNotFoundError:
             self.misses += 1
             return None
-        except (OSError, ValueError, EOFError):
+        except OSError:
             self._discard(path)
             self.misses += 1
             return None
-        if not isinstance(audio, np.ndarray) or audio.dtype != np.float32 or audio.ndim != 1:
+        audio = decode_entry(blob)
+        if audio is None:  # damaged, an old entry without a checksum, or not ours
             self._discard(path)
+            self.rejected += 1
             self.misses += 1
             return None
         try:
@@ -102,7 +166,8 @@ class ChunkCache:
         """Store `audio` (float32 mono) atomically; evict old entries when over size.
 
         A write that fails (disk full, read-only) is counted in `write_errors`
-        and otherwise ignored: the cache is an optimisation.
+        and otherwise ignored: the cache is an optimisation. Audio that is not
+        finite or not within [-1, 1] is never stored.
         """
         started = time.perf_counter()
         try:
@@ -115,12 +180,15 @@ class ChunkCache:
 
     def _put(self, engine: _Keyed | str, text: str, audio: np.ndarray) -> None:
         data = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
+        if len(data) and (not np.isfinite(data).all() or np.abs(data).max() > 1.0):
+            return
+        blob = encode_entry(data)
         path = self.path_for(engine, text)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
         try:
             with os.fdopen(fd, "wb") as fh:
-                np.save(fh, data, allow_pickle=False)
+                fh.write(blob)
             os.replace(tmp, path)
         except BaseException:
             self._discard(Path(tmp))
@@ -129,7 +197,7 @@ class ChunkCache:
         if self._size is None or self._puts % _RESCAN_EVERY == 0:
             self._size = self._scan_size()
         else:
-            self._size += data.nbytes + 128
+            self._size += len(blob)
         if self._size > self.max_bytes:
             self.evict()
 

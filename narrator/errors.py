@@ -19,6 +19,10 @@ class InputError(NarratorError):
     """The article could not be read or holds nothing to speak."""
 
 
+class OutputError(NarratorError):
+    """A result cannot be written: the place is not writable, or the disk is full."""
+
+
 class ModelMissingError(NarratorError):
     """A voice needs weights that are not on disk; the message names the pull command."""
 

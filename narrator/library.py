@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from narrator.paths import library_dir, samples_dir
+from narrator.urls import is_url
 
 if TYPE_CHECKING:
     from narrator.articles import Article
@@ -54,7 +55,7 @@ class LibraryEntry:
     def source_label(self) -> str:
         """Where it came from, short: the site for a URL, else the file name."""
         source = str(getattr(self.article, "source", "") or "")
-        if source.startswith(("http://", "https://")):
+        if is_url(source):
             return urlparse(source).netloc.removeprefix("www.") or source
         if self.path is not None:
             return self.path.name

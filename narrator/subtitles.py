@@ -14,6 +14,11 @@ give the engine enough context) are split again, at the quietest moment of the
 chunk's audio near each sentence's share of its characters, so each sentence
 still gets its own cue timed from what is heard.
 
+Why `TimedChunk`: an export never holds the whole narration in memory, so the
+audio a cue split needs is looked at once, when the chunk is made
+(`time_chunk`), and only its times and split points are kept; subtitles and
+chapters are then made from those records (AudioPieces are accepted too).
+
 Chapters group whole paragraphs until a section lasts at least `min_chapter_s`,
 so a news article gets a handful of sections rather than one per paragraph; each
 is named after its first sentence (the first one after the article's title).
@@ -24,13 +29,13 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from narrator.audio.piece import AudioPiece
 from narrator.audio.tags import Chapter
-from narrator.text.script import Script
+from narrator.text.script import Chunk, Script
 
 LINE_CHARS = 42
 CHAPTER_TITLE_CHARS = 60
@@ -55,9 +60,78 @@ class Cue:
         return self.end_ms / 1000.0
 
 
-def _groups(pieces: Sequence[AudioPiece], attr: str) -> list[list[AudioPiece]]:
+@dataclass(frozen=True)
+class TimedChunk:
+    """When one chunk is heard, without its audio: what subtitles and chapters need.
+
+    chunk     the text chunk
+    start_s   where its audio starts in the narration (pauses included)
+    end_s     where it ends
+    splits    for a chunk holding several sentences, where each next sentence
+              starts, as fractions of the chunk's length (found in its audio)
+    cached    True when its audio came from the chunk cache
+    """
+
+    chunk: Chunk
+    start_s: float
+    end_s: float
+    splits: tuple[float, ...] = field(default_factory=tuple)
+    cached: bool = False
+
+
+def _sentence_parts(script: Script, chunk: Chunk) -> list[tuple[int, int]]:
+    """(sentence index, characters of it in the chunk) for the sentences a chunk speaks."""
+    parts = [
+        (i, min(s.end, chunk.source_end) - max(s.start, chunk.source_start))
+        for i, s in enumerate(script.sentences)
+        if s.start < chunk.source_end and s.end > chunk.source_start
+    ]
+    parts = [(i, size) for i, size in parts if script.sentences[i].text.strip()]
+    if not parts:
+        parts = [(-1 - chunk.index, 1)]  # no sentence record: quote the span itself
+    return parts
+
+
+def time_chunk(script: Script, pieces: Sequence[AudioPiece]) -> TimedChunk:
+    """The TimedChunk of one chunk's pieces (one, or several from a streaming engine)."""
+    first = pieces[0]
+    audio = np.concatenate([p.audio for p in pieces]) if len(pieces) > 1 else first.audio
+    parts = _sentence_parts(script, first.chunk)
+    splits: tuple[float, ...] = ()
+    if len(parts) > 1:
+        total = sum(size for _, size in parts)
+        shares = list(np.cumsum([size / total for _, size in parts])[:-1])
+        splits = tuple(_quiet_split(audio, first.sample_rate, [float(x) for x in shares]))
+    return TimedChunk(
+        first.chunk, first.start_s, pieces[-1].end_s, splits, all(p.cached for p in pieces)
+    )
+
+
+def timed_chunks(script: Script, pieces: Sequence[AudioPiece | TimedChunk]) -> list[TimedChunk]:
+    """TimedChunks for a mix of AudioPieces (grouped per chunk) and TimedChunks."""
+    result: list[TimedChunk] = []
+    run: list[AudioPiece] = []
+    for item in pieces:
+        if isinstance(item, TimedChunk):
+            if run:
+                result.append(time_chunk(script, run))
+                run = []
+            result.append(item)
+        elif run and run[0].chunk.index != item.chunk.index:
+            result.append(time_chunk(script, run))
+            run = [item]
+        else:
+            run.append(item)
+    if run:
+        result.append(time_chunk(script, run))
+    return result
+
+
+def _groups(
+    pieces: Sequence[AudioPiece | TimedChunk], attr: str
+) -> list[list[AudioPiece | TimedChunk]]:
     """Consecutive runs of pieces sharing `chunk.<attr>`."""
-    groups: list[list[AudioPiece]] = []
+    groups: list[list[AudioPiece | TimedChunk]] = []
     for piece in pieces:
         key = getattr(piece.chunk, attr)
         if groups and getattr(groups[-1][0].chunk, attr) == key:
@@ -74,15 +148,6 @@ def source_text(script: Script, start: int, end: int) -> str:
     if not text:
         text = script.cleaned[start:end].strip()
     return " ".join(text.split())
-
-
-def _chunk_runs(pieces: Sequence[AudioPiece]) -> list[tuple[AudioPiece, float, float, np.ndarray]]:
-    """(first piece, start_s, end_s, audio) per chunk (streaming engines give several pieces)."""
-    runs: list[tuple[AudioPiece, float, float, np.ndarray]] = []
-    for group in _groups(pieces, "index"):
-        audio = np.concatenate([p.audio for p in group]) if len(group) > 1 else group[0].audio
-        runs.append((group[0], group[0].start_s, group[-1].end_s, audio))
-    return runs
 
 
 def _quiet_split(audio: np.ndarray, sample_rate: int, fractions: list[float]) -> list[float]:
@@ -117,7 +182,9 @@ def _quiet_split(audio: np.ndarray, sample_rate: int, fractions: list[float]) ->
     return result
 
 
-def sentence_cues(script: Script, pieces: Sequence[AudioPiece], duration_s: float) -> list[Cue]:
+def sentence_cues(
+    script: Script, pieces: Sequence[AudioPiece | TimedChunk], duration_s: float
+) -> list[Cue]:
     """One cue per sentence, in order, non-overlapping and inside [0, duration_s].
 
     A sentence spread over several chunks spans from its first chunk's start to
@@ -125,24 +192,15 @@ def sentence_cues(script: Script, pieces: Sequence[AudioPiece], duration_s: floa
     chunk's time, split where the audio goes quiet nearest to each sentence's
     share of the characters.
     """
+    timed = timed_chunks(script, pieces)
     spans: list[tuple[int, float, float]] = []  # (sentence index, start_s, end_s)
-    for first, start_s, end_s, audio in _chunk_runs(pieces):
-        chunk = first.chunk
-        parts = [
-            (i, min(s.end, chunk.source_end) - max(s.start, chunk.source_start))
-            for i, s in enumerate(script.sentences)
-            if s.start < chunk.source_end and s.end > chunk.source_start
-        ]
-        parts = [(i, size) for i, size in parts if script.sentences[i].text.strip()]
-        if not parts:
-            parts = [(-1 - chunk.index, 1)]  # no sentence record: quote the span itself
-        if len(parts) == 1:
+    for item in timed:
+        start_s, end_s = item.start_s, item.end_s
+        parts = _sentence_parts(script, item.chunk)
+        if len(parts) == 1 or len(item.splits) != len(parts) - 1:
             spans.append((parts[0][0], start_s, end_s))
             continue
-        total = sum(size for _, size in parts)
-        shares = list(np.cumsum([size / total for _, size in parts])[:-1])
-        cuts = _quiet_split(audio, first.sample_rate, [float(x) for x in shares])
-        edges = [start_s, *(start_s + c * (end_s - start_s) for c in cuts), end_s]
+        edges = [start_s, *(start_s + c * (end_s - start_s) for c in item.splits), end_s]
         spans.extend((i, edges[k], edges[k + 1]) for k, (i, _) in enumerate(parts))
 
     limit_ms = int(duration_s * 1000)
@@ -154,7 +212,7 @@ def sentence_cues(script: Script, pieces: Sequence[AudioPiece], duration_s: floa
             merged[-1][2] = end_s
         else:
             merged.append([index, start_s, end_s])
-    chunk_of = {-1 - p.chunk.index: p.chunk for p in pieces}
+    chunk_of = {-1 - t.chunk.index: t.chunk for t in timed}
     for index, start_s, end_s in merged:
         if index >= 0:
             text = " ".join(script.sentences[int(index)].text.split())
@@ -214,7 +272,7 @@ def _short(text: str, limit: int = CHAPTER_TITLE_CHARS) -> str:
 
 def chapters(
     script: Script,
-    pieces: Sequence[AudioPiece],
+    pieces: Sequence[AudioPiece | TimedChunk],
     duration_s: float,
     min_chapter_s: float = MIN_CHAPTER_S,
 ) -> list[Chapter]:
@@ -226,7 +284,7 @@ def chapters(
     paragraphs = _groups(pieces, "paragraph")
     if not paragraphs:
         return [Chapter(_short(script.title) or "—", 0.0, max(0.0, duration_s))]
-    sections: list[list[list[AudioPiece]]] = [[]]
+    sections: list[list[list[AudioPiece | TimedChunk]]] = [[]]
     for para in paragraphs:
         current = sections[-1]
         if current and current[-1][-1].end_s - current[0][0].start_s >= min_chapter_s:

@@ -13,10 +13,7 @@ import pytest
 from narrator.cache import ChunkCache
 from narrator.engines.espeak import EspeakEngine
 
-BODY = (
-    "आज शेयर बाज़ार में तेज़ी रही। सेंसेक्स पाँच सौ अंक चढ़ा।\n"
-    "विशेषज्ञों का कहना है कि यह रुझान कुछ दिन चलेगा।"
-)
+BODY = "आज शेयर बाज़ार में तेज़ी रही। सेंसेक्स पाँच सौ अंक चढ़ा।\nविशेषज्ञों का कहना है कि यह रुझान कुछ दिन चलेगा।"
 
 
 class CountingEspeak(EspeakEngine):
@@ -135,3 +132,33 @@ def test_a_corrupt_entry_is_a_miss_and_is_removed(tmp_path, damage):
     assert not path.exists()
     cache.put("e", "टूटा", audio)
     assert np.array_equal(cache.get("e", "टूटा"), audio)
+
+
+@pytest.mark.parametrize("damage", ["bit-flip", "nan-with-checksum", "plain-npy", "overlong"])
+def test_entries_are_checked_by_content(tmp_path, damage):
+    from narrator.cache import encode_entry
+
+    cache = ChunkCache(tmp_path)
+    audio = np.linspace(-0.5, 0.5, 5000, dtype=np.float32)
+    cache.put("e", "जाँच", audio)
+    path = cache.path_for("e", "जाँच")
+    raw = bytearray(path.read_bytes())
+    if damage == "bit-flip":
+        raw[len(raw) - 38 - 4 * 2500 + 3] ^= 0x40  # one exponent bit of one sample
+        path.write_bytes(bytes(raw))
+        assert np.load(path).shape == (5000,)  # still a valid .npy: only the checksum knows
+    elif damage == "nan-with-checksum":
+        path.write_bytes(encode_entry(np.full(5000, np.nan, dtype=np.float32)))
+    elif damage == "plain-npy":
+        np.save(path, audio)  # no checksum: an old or foreign entry
+    else:
+        path.write_bytes(bytes(raw[:-38]) + b"\0\0\0\0" + bytes(raw[-38:]))
+    assert cache.get("e", "जाँच") is None
+    assert cache.rejected == 1 and not path.exists()
+
+
+def test_audio_that_is_not_finite_is_never_stored(tmp_path):
+    cache = ChunkCache(tmp_path)
+    cache.put("e", "खराब", np.array([0.1, np.nan, 0.2], dtype=np.float32))
+    cache.put("e", "तेज़", np.array([0.1, 3.0], dtype=np.float32))
+    assert not cache.path_for("e", "खराब").exists() and not cache.path_for("e", "तेज़").exists()

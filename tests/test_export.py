@@ -344,3 +344,58 @@ def test_a_mix_of_feed_and_file_sources(tmp_path):
     tags = mutagen.File(out / rail["audio"]).tags
     assert str(tags["TALB"]) == "news.example.in"
     assert str(tags["TDRC"]).startswith("2024")
+
+
+# -- the main job: the listener's voice, with an estimate up front (issue 13, item 11) -----------
+
+
+def test_export_says_up_front_how_long_it_will_take(hindi_articles, tmp_path):
+    from tests.fixtures.export import run_cli
+
+    run = run_cli("export", str(hindi_articles), "--engine", "espeak", "--out", str(tmp_path / "o"))
+    assert run.returncode == 0, run.stderr
+    first = run.stderr.strip().splitlines()[0]
+    assert first.startswith("narrator: 3 article(s)") and "espeak should take about" in first
+
+
+def test_the_estimate_uses_the_speed_measured_here(hindi_articles):
+    from narrator.engines.speedlog import record_rtf
+    from narrator.export import gather_articles, plan_export
+
+    jobs, _ = gather_articles([str(hindi_articles)])
+    guess = plan_export(jobs, "kokoro")
+    assert not guess.rtf_measured and guess.synthesis_s > guess.audio_s  # slower than real time
+    record_rtf("kokoro", 0.5)
+    measured = plan_export(jobs, "kokoro")
+    assert measured.rtf_measured
+    assert measured.synthesis_s == pytest.approx(measured.audio_s * 0.5)
+
+
+def test_an_export_measures_the_speed_for_the_next_estimate(hindi_articles, tmp_path):
+    from narrator.engines.speedlog import expected_rtf
+
+    assert expected_rtf("espeak") is None
+    summary = export_articles(
+        [str(hindi_articles)], out_dir=tmp_path / "o", fmt="wav", engine_spec=ESPEAK,
+        cache=ChunkCache(tmp_path / "c"),
+    )  # fmt: skip
+    rtf = expected_rtf("espeak")
+    assert rtf is not None
+    assert rtf == pytest.approx(  # speedlog keeps 4 decimals
+        sum(r.synth_s for r in summary.done) / sum(r.duration_s for r in summary.done), abs=1e-4
+    )
+
+
+def test_make_run_uses_the_best_voice_and_espeak_on_request():
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+
+    def recipe(*extra: str) -> str:
+        return subprocess.run(
+            ["make", "-n", "run", *extra], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+
+    assert "narrator export narrator/data/samples --engine auto" in recipe()
+    assert "--engine espeak" in recipe("ENGINE=espeak")

@@ -20,9 +20,10 @@ LAYERS: list[set[str]] = [
     {"narrator", "errors", "paths", "urls", "slug"},
     {"device", "catalogue", "text", "cell_widths"},
     {"engines", "audio", "articles"},
-    {"cache", "stream_events", "subtitles", "podcast", "library", "default_voice", "listener_state"},
+    {"cache", "stream_events", "subtitles", "library", "default_voice", "listener_state"},
     {"stream"},
     {"export"},
+    {"podcast"},  # the feed is built from what export wrote: its sidecars
     {"tui", "serve"},
     {"cli"},
     {"__main__"},

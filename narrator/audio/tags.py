@@ -14,9 +14,9 @@ feed or the sidecars.
                no better standard for these fields and the RIFF INFO chunk has
                no language or chapters
 
-`write_tags` takes a path or a seekable file object: `write_audio(..., tag=...)`
-calls it on the encoded file while it is still in memory, so the file appears
-on disk already tagged.
+`write_tags` takes a path or a seekable file object: mastering
+(`narrator.audio.master`) and `write_audio(..., tag=...)` call it on the finished
+temp file before it is renamed into place, so the file appears already tagged.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """`narrator export PATH...`: articles to finished episodes, with progress bars.
 
 A thin shell over `narrator.export.export_articles`: the options become its
-arguments, its `Progress` events drive rich progress bars (one per article
-being made and one overall), and its summary becomes a table. The exit code is
-1 when any article failed, so scripts and CI can tell.
+arguments, its plan becomes one line up front (how much speech, and how long
+this voice will take to make it here, from the speed measured on this machine
+when there is one), its `Progress` events drive rich progress bars (one per
+article being made and one overall, with the time left), and its summary
+becomes a table. The exit code is 1 when any article failed, so scripts and CI
+can tell.
 """
 
 from __future__ import annotations
@@ -44,10 +47,11 @@ def run(args: argparse.Namespace) -> int:
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
     from rich.table import Table
 
-    from narrator.export import EngineSpec, export_articles
+    from narrator.export import EngineSpec, ExportPlan, export_articles
     from narrator.export import Progress as Event
 
     console = Console(stderr=True)
@@ -57,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=console,
         transient=False,
     )
@@ -67,6 +72,16 @@ def run(args: argparse.Namespace) -> int:
     def label(event: Event) -> str:
         title = event.title if len(event.title) <= 40 else event.title[:39] + "…"
         return f"  {title}"
+
+    def on_plan(plan: ExportPlan) -> None:
+        how = "measured here" if plan.rtf_measured else "a first guess until measured here"
+        console.print(
+            f"narrator: {plan.articles} article(s), {plan.characters:,} characters ≈ "
+            f"{_clock(plan.audio_s)} of speech; {plan.engine} should take about "
+            f"{_clock(plan.synthesis_s)} to make it ({how})",
+            highlight=False,
+            soft_wrap=True,
+        )
 
     def on_event(event: Event) -> None:
         nonlocal finished
@@ -90,7 +105,13 @@ def run(args: argparse.Namespace) -> int:
         if event.stage == "skipped":
             console.print(f"↷ skipped (up to date): {event.slug}", highlight=False)
 
-    with bars:
+    def start_bars(plan: ExportPlan) -> None:
+        # The bars appear once every check has passed: an error before that
+        # stays the one line it is.
+        on_plan(plan)
+        bars.start()
+
+    try:
         summary = export_articles(
             args.paths,
             out_dir=args.out,
@@ -100,11 +121,14 @@ def run(args: argparse.Namespace) -> int:
             lufs=args.lufs,
             force=args.force,
             progress=on_event,
+            on_plan=start_bars,
         )
+    finally:
+        bars.stop()
 
     for failure in summary.failures:
         name = failure.source or failure.slug
-        console.print(f"[red]✗ {name}: {failure.error}[/red]", highlight=False)
+        console.print(f"[red]✗ {name}: {failure.error}[/red]", highlight=False, soft_wrap=True)
     table = Table(title=f"narrator export → {summary.out_dir}")
     for column in ("articles", "made", "skipped", "failures", "audio minutes", "wall time"):
         table.add_column(column, justify="right")
@@ -118,3 +142,10 @@ def run(args: argparse.Namespace) -> int:
     )
     Console(file=sys.stdout).print(table)
     return 0 if summary.ok else 1
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"

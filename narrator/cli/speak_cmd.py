@@ -53,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if args.start_sentence < 1:
         raise InputError(f"--start-sentence {args.start_sentence}: sentences count from 1")
     if args.output:
-        from narrator.audio.files import audio_format
+        from narrator.audio.files import check_output_file
 
-        audio_format(args.output)  # an unknown extension fails before any synthesis
+        check_output_file(args.output)  # a bad name or place fails before any synthesis
     article = load_article(args.source)
     choice = engine_from_args(args, purpose="export" if args.output else "live")
     engine = choice.engine
@@ -93,9 +93,10 @@ def _sliced(script: Any, first: int) -> Any:
 
 
 def _write_file(engine: Any, script: Any, first: int, output: str) -> int:
-    from narrator.audio.files import write_audio
+    from pathlib import Path
+
     from narrator.cache import ChunkCache
-    from narrator.stream import render_script
+    from narrator.export import narrate_to_file
 
     part = _sliced(script, first)
     total = len(part.chunks)
@@ -112,13 +113,14 @@ def _write_file(engine: Any, script: Any, first: int, output: str) -> int:
         elif done * 4 // total != (done - 1) * 4 // total:  # a line at each quarter
             print(f"narrator: synthesized {done}/{total} chunks", file=sys.stderr, flush=True)
 
-    rendering = render_script(engine, part, cache=ChunkCache(), on_piece=progress)
+    # Mastered (loudness, true peak) and tagged exactly as an exported episode.
+    made = narrate_to_file(engine, part, Path(output), cache=ChunkCache(), on_chunk=progress)
     if tty:
         print(file=sys.stderr)
-    path = write_audio(output, rendering.audio, rendering.sample_rate)
+    path = made.path
     wall = time.perf_counter() - started
     print(
-        f"narrator: wrote {path} ({_clock(rendering.duration_s)} of audio, {total} chunks, "
+        f"narrator: wrote {path} ({_clock(made.duration_s)} of audio, {total} chunks, "
         f"{wall:.1f} s)",
         file=sys.stderr,
     )

@@ -280,7 +280,7 @@ class XttsEngine(BaseEngine):
         from narrator.engines.voices_toml import find_user_voice
 
         studio = self.studio_speakers
-        if voice in (None, "studio", "default"):
+        if voice is None or voice in ("studio", "default"):
             if studio:
                 return (studio[0], *self._studio_latents(studio[0]), "studio")
             raise InputError(

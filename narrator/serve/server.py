@@ -17,6 +17,7 @@ from narrator.serve.adapters import default_engine
 from narrator.serve.app import ServeConfig, create_app
 from narrator.serve.defaults import DEFAULT_HOST, DEFAULT_PORT
 from narrator.serve.encode import warm_up
+from narrator.urls import is_url
 
 MAX_CONNECTIONS = 100  # uvicorn answers 503 past this many open connections
 
@@ -52,7 +53,7 @@ def check_config(config: ServeConfig, port: int) -> None:
         raise InputError("--concurrency must be 1 or more and --queue 0 or more")
     if config.timeout_s <= 0:
         raise InputError("--timeout must be positive")
-    if config.base_url is not None and not config.base_url.startswith(("http://", "https://")):
+    if config.base_url is not None and not is_url(config.base_url):
         raise InputError(f"--base-url must be an http(s) URL, got {config.base_url!r}")
 
 

@@ -48,6 +48,7 @@ from narrator.tui.messages import (
 )
 from narrator.tui.seeking import seek_target
 from narrator.tui.voice_settings import VoiceSettings, describe_voice
+from narrator.urls import is_url
 
 EngineFactory = Callable[[VoiceSettings, str], EngineChoice]
 """(settings, purpose "live" | "export") -> a loaded engine and notices."""
@@ -160,7 +161,7 @@ class Session:
         except (NarratorError, OSError) as exc:
             self.post(ArticleUnreadable(source, str(exc)))
             return
-        path = Path(source) if not source.startswith(("http://", "https://")) else None
+        path = Path(source) if not is_url(source) else None
         self.prepare(entry_for(article, path))
 
     @staticmethod
@@ -405,7 +406,7 @@ class Session:
         it never shares a model with playback running at the same time; the chunk
         cache makes what was already heard free.
         """
-        from narrator.export import ArticleJob, ExportSettings, assign_slugs, export_article
+        from narrator.export import ArticleJob, ExportSettings, export_article
 
         entry = self.entry
         if entry is None:
@@ -417,15 +418,7 @@ class Session:
         except (NarratorError, OSError) as exc:
             self.post(ExportFailed(str(exc)))
             return
-        article = entry.article
-        job = ArticleJob(
-            index=0,
-            title=entry.title,
-            body=str(article.body or ""),
-            source=str(getattr(article, "source", "") or entry.key),
-            date=entry.date_label,
-            slug=assign_slugs([article], out_dir)[0],
-        )
+        job = ArticleJob.from_article(entry.article)  # the same job as `narrator export`
         settings = ExportSettings(out_dir=out_dir, fmt=fmt)
 
         def progress(report: Any) -> None:

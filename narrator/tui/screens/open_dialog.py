@@ -16,9 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-
-def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+from narrator.urls import is_url
 
 
 class OpenDialog(ModalScreen[str | None]):
