@@ -62,7 +62,12 @@ def test_one_rule_for_what_is_a_url(text: str, expected: bool) -> None:
     assert is_url(text) is expected
 
 
-def test_articles_and_export_use_that_rule() -> None:
-    from narrator import articles, export
+def test_every_path_or_url_argument_uses_that_rule() -> None:
+    """Loading, export, the TUI's open dialog, the library and the feed ask the same function."""
+    from narrator import articles, library, podcast
+    from narrator.export import batch, job
+    from narrator.tui.screens import open_dialog
 
-    assert articles._is_url is is_url and export._is_url is is_url
+    for module in (articles, library, podcast, batch, job, open_dialog):
+        used = getattr(module, "is_url", None) or getattr(module, "_is_url")
+        assert used is is_url, module
