@@ -23,7 +23,8 @@ from datetime import datetime
 from pathlib import Path
 
 from narrator.errors import InputError
-from narrator.text.clean import clean, find_date_stamp, parse_date
+from narrator.text.clean import clean, drop_hidden_html, find_date_stamp
+from narrator.text.dates import parse_date
 from narrator.text.segment import split_sentences
 
 __all__ = [
@@ -552,6 +553,7 @@ def _from_html(text: str, url: str | None) -> tuple[str, str, datetime | None]:
     import trafilatura
 
     doc = None
+    text = drop_hidden_html(text)  # <noscript> fallbacks are not article text
     try:
         doc = trafilatura.bare_extraction(
             text, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -596,6 +598,7 @@ def _html_to_text(markup: str, *, whole_page: bool) -> tuple[str, str]:
     for bad in tree.xpath("//script|//style|//noscript|//nav|//footer|//header|//form"):
         if bad.getparent() is not None:
             bad.drop_tree()
+    _collapse_source_whitespace(tree)
     title = ""
     if whole_page:
         h1 = tree.xpath("//h1")
@@ -617,6 +620,26 @@ def _html_to_text(markup: str, *, whole_page: bool) -> tuple[str, str]:
     lines = [" ".join(line.split()) for line in text.split("\n")]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return title, body
+
+
+def _collapse_source_whitespace(tree: object) -> None:
+    """A line break in HTML source is a space: only <br> and block elements break lines.
+
+    Without this, markup wrapped as "मुंबई में\\n<b>भारी</b>" splits a sentence
+    in two. <pre> keeps its lines.
+    """
+    for element in tree.iter():  # type: ignore[attr-defined]
+        if not isinstance(element.tag, str):
+            continue
+        inside_pre = element.tag == "pre" or any(a.tag == "pre" for a in element.iterancestors())
+        if element.text and not inside_pre:
+            element.text = _SOURCE_WHITESPACE.sub(" ", element.text)
+        parent_pre = any(a.tag == "pre" for a in element.iterancestors())
+        if element.tail and not parent_pre:
+            element.tail = _SOURCE_WHITESPACE.sub(" ", element.tail)
+
+
+_SOURCE_WHITESPACE = re.compile(r"\s+")
 
 
 def load_feed_bytes(data: bytes, source: str) -> list[Article]:

@@ -135,12 +135,19 @@ def test_date_stamps_and_bylines_go(stamp):
     assert_only_body_left(noise_before=f"{stamp}\n\n")
 
 
-def test_urls_emails_and_html_leftovers_go():
+def test_addresses_are_kept_to_be_read_and_html_leftovers_go():
+    # issue #11 class 7: a web address is spoken (its host), never silently dropped;
+    # the unreadable path and the script are listed as removed
     text = (
         "<p>ज़्यादा जानकारी के लिए https://example.com/news?id=1 देखें या news@example.com पर "
         "लिखें।</p><script>var ad = 1;</script><br/>बाजार&nbsp;बंद &amp; शांत है।"
     )
-    assert cleaned(text) == "ज़्यादा जानकारी के लिए देखें या पर लिखें।\n\nबाजार बंद & शांत है।"
+    result = clean(text)
+    assert result.text == (
+        "ज़्यादा जानकारी के लिए example.com देखें या news@example.com पर लिखें।\n\nबाजार बंद & शांत है।"
+    )
+    assert ("/news?id=1", "address") in [(r.text, r.reason) for r in result.removed]
+    assert any(r.reason == "html" and "var ad" in r.text for r in result.removed)
 
 
 def test_chinese_run_glued_to_a_hindi_sentence_goes_and_the_sentence_ends_with_danda():
@@ -149,7 +156,7 @@ def test_chinese_run_glued_to_a_hindi_sentence_goes_and_the_sentence_ends_with_d
     assert result.text == (
         'हुआंग का यह बयान बाजार को एक "विश्वास की गोली" देता है, और यह फिर से NVIDIA के AI युग में।'
     )
-    assert "核心价值和长期发展潜力的强调。" in result.removed
+    assert "核心价值和长期发展潜力的强调。" in [r.text for r in result.removed]
 
 
 def test_foreign_run_inside_a_sentence_goes_and_the_sentence_continues():

@@ -96,7 +96,7 @@ def _ascii_digit(m: re.Match[str]) -> str:
 
 def _symbols(text: str) -> str:
     text = text.translate(_OTHER_PUNCT)
-    text = _QUOTES.sub("", text)
+    text = _QUOTES.sub(" ", text)  # a quote between two words is a word boundary
     text = _ELLIPSIS.sub(", ", text)
     text = _DASHES.sub(", ", text)
     text = _BRACKETS.sub(", ", text)

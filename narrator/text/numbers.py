@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narrator.text.dates import EN_MONTH_PATTERN, HI_MONTH_PATTERN, MONTHS, month_number
+
 # --------------------------------------------------------------------------
 # word tables
 
@@ -59,35 +61,6 @@ SCALE: tuple[tuple[int, str], ...] = (
 
 MINUS = "माइनस"
 POINT = "दशमलव"
-
-MONTHS: tuple[str, ...] = (
-    "जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून",
-    "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
-)  # fmt: skip
-
-# English month names and abbreviations (lower case) -> month number.
-EN_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
-    (
-        "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-        "july jul", "august aug", "september sep sept", "october oct",
-        "november nov", "december dec",
-    ),
-    start=1,
-):
-    for _n in _names.split():
-        EN_MONTHS[_n] = _i
-# Hindi spellings seen in news (with and without nukta / anusvara variants).
-HI_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
-    (
-        "जनवरी", "फ़रवरी फरवरी", "मार्च", "अप्रैल अप्रेल", "मई", "जून", "जुलाई",
-        "अगस्त", "सितंबर सितम्बर", "अक्टूबर अक्तूबर", "नवंबर नवम्बर", "दिसंबर दिसम्बर",
-    ),
-    start=1,
-):
-    for _n in _names.split():
-        HI_MONTHS[_n] = _i
 
 # Ordinals that are not "<cardinal>वाँ": stems take ा / े / ी.
 _IRREGULAR_ORDINAL = {1: "पहल", 2: "दूसर", 3: "तीसर", 4: "चौथ", 6: "छठ"}
@@ -338,8 +311,8 @@ _NE = r"(?![\d]|[.,]\d)"  # number ends here
 
 _ISO_DATE = re.compile(rf"{_NB}(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
 _DMY_DATE = re.compile(rf"{_NB}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d])")
-_EN_MONTH = r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-_HI_MONTH = "|".join(sorted(HI_MONTHS, key=len, reverse=True))
+_EN_MONTH = EN_MONTH_PATTERN
+_HI_MONTH = HI_MONTH_PATTERN
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![{W}])(?P<mon>{_EN_MONTH}|{_HI_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?:,\s*|\s+)(?P<year>\d{{4}})(?![\d])"
@@ -455,12 +428,8 @@ def _date_dmy(m: re.Match[str]) -> str:
     return _pad(read_date(d, mo, year))
 
 
-def _month_num(name: str) -> int:
-    return EN_MONTHS.get(name.lower().rstrip("."), 0) or HI_MONTHS.get(name, 0)
-
-
 def _date_mdy(m: re.Match[str]) -> str:
-    mo, d = _month_num(m["mon"]), int(m["day"])
+    mo, d = month_number(m["mon"]), int(m["day"])
     if not mo or not 1 <= d <= 31:
         return m[0]
     written = None if m["mon"].isascii() else m["mon"]
@@ -468,7 +437,7 @@ def _date_mdy(m: re.Match[str]) -> str:
 
 
 def _date_dm(m: re.Match[str]) -> str:
-    mo, d = _month_num(m["mon"]), int(m["day"])
+    mo, d = month_number(m["mon"]), int(m["day"])
     if not mo or not 1 <= d <= 31:
         return m[0]
     return _pad(read_date(d, mo, int(m["year"]) if m["year"] else None))

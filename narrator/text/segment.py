@@ -33,6 +33,12 @@ MIN_CHUNK_CHARS = 12
 # before, up to the engine's limit.
 FIRST_CHUNK_CHARS = 80
 _BUDGET_OFF = 4000
+# Source characters no engine takes in one call (their limits are 250-500
+# spoken characters): a longer span is cut without being normalized first.
+_NEVER_FITS = 2000
+# No word is longer (URLs are cut to their host by the cleaner): a longer run
+# with no space is a pasted blob, cut into pieces of this size.
+_LONGEST_WORD = 100
 
 # --- sentence boundaries ---------------------------------------------------
 
@@ -334,7 +340,22 @@ class _Splitter:
         return spoken if _speakable(spoken) else ""
 
     def split(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Source span -> pieces (start, end, spoken) that each fit; recursive."""
+        """Source span -> pieces (start, end, spoken) that each fit; recursive.
+
+        A span longer than _NEVER_FITS is cut before it is normalized: no
+        engine speaks that much in one call, and normalizing every half of a
+        pasted 50,000-character blob on the way down would cost n log n.
+        """
+        if end - start > _LONGEST_WORD and not _SPACE_RUN.search(self.text, start, end):
+            pieces = self._blob_pieces(start, end)
+            if len(pieces) > 1:
+                return [part for s, e in pieces for part in self.split(s, e)]
+        if end - start > _NEVER_FITS:
+            cut = self._clause_cut(start, end) or self._word_cut(start, end)
+            if cut is not None:
+                left = _strip_span(self.text, start, cut)
+                right = _strip_span(self.text, cut, end)
+                return self.split(*left) + self.split(*right)
         spoken = self.spoken(start, end)
         if not spoken or self.fits(spoken):
             return [(start, end, spoken)]
@@ -344,6 +365,25 @@ class _Splitter:
         left = _strip_span(self.text, start, cut)
         right = _strip_span(self.text, cut, end)
         return self.split(*left) + self.split(*right)
+
+    def _blob_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A run with no space longer than any word: cut into word-sized pieces, once.
+
+        Each piece is then normalized once or twice, so a pasted blob costs time
+        in proportion to its length.
+        """
+        pieces = []
+        size = -(-(end - start) // -(-(end - start) // _LONGEST_WORD))  # equal pieces
+        while end - start > size:
+            cut = start + size
+            while cut < end and not _grapheme_boundary(self.text, cut):
+                cut += 1
+            if cut >= end:
+                break
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+        return pieces
 
     def _clause_cut(self, start: int, end: int) -> int | None:
         """The clause boundary nearest the middle (punctuation before conjunctions)."""
@@ -372,9 +412,12 @@ class _Splitter:
         spaces = [m.start() for m in _SPACE_RUN.finditer(segment) if 0 < m.start() < len(segment)]
         if spaces:
             return start + min(spaces, key=lambda p: abs(p - middle))
-        bounds = [p for p in range(1, len(segment)) if _grapheme_boundary(segment, p)]
-        if bounds:
-            return start + min(bounds, key=lambda p: abs(p - middle))
+        # the grapheme boundary nearest the middle, looking outwards from it
+        centre = len(segment) // 2
+        for offset in range(len(segment)):
+            for pos in (centre - offset, centre + offset + 1):
+                if 0 < pos < len(segment) and _grapheme_boundary(segment, pos):
+                    return start + pos
         return None
 
     def _split_spoken(self, start: int, end: int, spoken: str) -> list[tuple[int, int, str]]:

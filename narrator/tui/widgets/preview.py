@@ -80,7 +80,10 @@ class Preview(Vertical):
         removed: list[Static] = []
         if script.removed:
             removed.append(Static("हटाया गया · Removed before speaking", classes="removed-heading"))
-            removed.extend(Static(text, markup=False, classes="removed") for text in script.removed)
+            removed.extend(
+                Static(f"{r.text}  ({r.reason})", markup=False, classes="removed")
+                for r in script.removed
+            )
         spoken = self.query_one("#spoken", VerticalScroll)
         original = self.query_one("#original", VerticalScroll)
         spoken.remove_children()
@@ -115,7 +118,7 @@ class Preview(Vertical):
         if not script.removed:
             return ""
         n = len(script.removed)
-        first = script.removed[0].strip().replace("\n", " ")
+        first = script.removed[0].text.strip().replace("\n", " ")
         first = first if len(first) <= 40 else first[:39] + "…"
         what = "passage" if n == 1 else "passages"
         return f"⚠ {n} {what} removed before speaking (“{first}”) — t shows them"
