@@ -86,7 +86,7 @@ def _continues(before: str, after: str, keep_apart: Callable[[str], bool]) -> bo
         return True  # a clause or a quotation goes on
     words = head.split()
     last_word = words[-1].strip("\"'“”‘’").lower()
-    first_word = tail.split()[0].strip("\"'“”‘’,")
+    first_word = tail.split()[0].strip("\"'“”‘’,;:।॥?!.")
     if last_word in _NON_FINAL or first_word in _NON_INITIAL:
         return True
     # a line of prose (it holds a sentence end and goes on past it) that stops
@@ -150,10 +150,10 @@ def _space_after_stop(m: re.Match[str]) -> str:
 
 # Words that end a Hindi sentence (verb-final auxiliaries, negation, imperatives):
 # glued to a following word they mark a sentence end that lost its stop.
-_FINAL_WORDS = (
+_FINAL_WORDS = (  # noqa: SIM905 - a word table reads better as text
     "है हैं था थे थी थीं गया गई गए गयी गये होगा होगी होंगे होंगी सकता सकती सकते रहा रही "
     "रहे चाहिए नहीं करें कीजिए जाएगा जाएगी जाएंगे"
-).split()  # noqa: SIM905 - a word table reads better as text
+).split()
 _FUSED_END = re.compile(
     rf"(?<![{_DEV}])(?P<end>{'|'.join(sorted(_FINAL_WORDS, key=len, reverse=True))})"
     rf"(?P<next>[{_LETTER}][{_DEV}]+)(?![{_DEV}])"
@@ -169,8 +169,18 @@ def split_fused_sentence_ends(text: str) -> str:
     return _FUSED_END.sub(_split_fused_end, text)
 
 
+_POSTPOSITIONS = frozenset(["ने", "का", "की", "के", "को", "में", "से", "पर", "तक", "ही", "भी"])
+
+
 def _split_fused_end(m: re.Match[str]) -> str:
-    word = m[0]
-    if is_word(word, at_least=1.0) or not is_word(m["next"], at_least=3.0):
+    word, end, after = m[0], m["end"], m["next"]
+    if is_word(word, at_least=1.0) or after in _POSTPOSITIONS or not is_word(after, at_least=3.5):
         return word
-    return f"{m['end']}। {m['next']}"
+    if longer_word_inside(word, len(end)):
+        return word  # हैकरों, रहीमुल्ला: a longer word starts here (an inflection, a name)
+    return f"{end}। {after}"
+
+
+def longer_word_inside(word: str, start: int) -> bool:
+    """True when `word` begins with a known word longer than its first `start` letters."""
+    return any(is_word(word[:k]) for k in range(start + 1, len(word)))

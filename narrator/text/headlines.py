@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from narrator.text.breaks import longer_word_inside
 from narrator.text.script import Reason, Removal
 from narrator.text.vocabulary import zipf
 
@@ -136,7 +137,7 @@ def _split(word: str, vocabulary: set[str]) -> int | None:
         head, tail = word[:k], word[k:]
         if tail[0] in _SIGNS or head[-1] == _VIRAMA or not re.match(f"[{_LETTER}]", tail):
             continue
-        if zipf(head) < 3.0:
+        if zipf(head) < 3.0 or longer_word_inside(word[: len(word) - 1], k):
             continue
         tail_zipf = zipf(tail)
         starts = tail in _STARTERS and tail_zipf >= 3.0

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from narrator.text import dates
 from narrator.text.script import Chunk, Sentence
 
 __all__ = ["FIRST_CHUNK_CHARS", "MIN_CHUNK_CHARS", "make_chunks", "split_sentences"]
@@ -386,32 +387,40 @@ class _Splitter:
         return pieces
 
     def _clause_cut(self, start: int, end: int) -> int | None:
-        """The clause boundary nearest the middle (punctuation before conjunctions)."""
+        """The clause boundary nearest the middle (punctuation before conjunctions).
+
+        Never one that would end a chunk inside a date, a number phrase or a
+        name, or right before a postposition (see `_bad_cut`).
+        """
         segment = self.text[start:end]
         middle = (end - start) / 2
+        first = len(segment) - len(segment.lstrip())
+        last = len(segment.rstrip())
         best: tuple[float, int] | None = None
         for penalty, positions in (
             (0.0, (m.end() for m in _CLAUSE_PUNCT.finditer(segment))),
             (0.15 * len(segment), (m.start() for m in _CONJUNCTION.finditer(segment))),
         ):
             for pos in positions:
-                left, right = segment[:pos].strip(), segment[pos:].strip()
-                if not left or not right:
+                if not first < pos < last or _bad_cut(segment, pos):
                     continue
                 score = abs(pos - middle) + penalty
-                if min(len(left), len(right)) < MIN_CHUNK_CHARS:
+                if min(pos - first, last - pos) < MIN_CHUNK_CHARS:
                     score += len(segment)  # a tiny side only when nothing else
                 if best is None or score < best[0]:
                     best = (score, start + pos)
         return best[1] if best else None
 
     def _word_cut(self, start: int, end: int) -> int | None:
-        """A hard cut: the space nearest the middle, else a grapheme boundary."""
+        """A hard cut: the space nearest the middle (one that keeps a date, a number
+        phrase, a name and a postposition whole, if there is one), else a grapheme
+        boundary."""
         segment = self.text[start:end]
         middle = len(segment) / 2
         spaces = [m.start() for m in _SPACE_RUN.finditer(segment) if 0 < m.start() < len(segment)]
         if spaces:
-            return start + min(spaces, key=lambda p: abs(p - middle))
+            good = [p for p in spaces if not _bad_cut(segment, p)] or spaces
+            return start + min(good, key=lambda p: abs(p - middle))
         # the grapheme boundary nearest the middle, looking outwards from it
         centre = len(segment) // 2
         for offset in range(len(segment)):
@@ -460,6 +469,8 @@ class _Splitter:
         punctuation = sorted((m.end() for m in _CLAUSE_PUNCT.finditer(segment)), reverse=True)
         conjunctions = sorted((m.start() for m in _CONJUNCTION.finditer(segment)), reverse=True)
         for pos in punctuation + conjunctions:  # a comma is a better pause than "और"
+            if _bad_cut(segment, pos):
+                continue
             head_span = _strip_span(self.text, piece.start, piece.start + pos)
             tail_span = _strip_span(self.text, piece.start + pos, piece.end)
             if head_span[0] >= head_span[1] or tail_span[0] >= tail_span[1]:
@@ -481,6 +492,46 @@ class _Splitter:
                 ),
             )
         return None
+
+
+# What may not follow a chunk's end: a postposition or an auxiliary belongs to
+# the words before it ("…कंपनी, / ने कहा", "फ़ैसला सुनाया / है").
+_NO_CUT_BEFORE = re.compile(
+    r"\s*(?:ने|का|की|के|को|में|से|पर|तक|है|हैं|था|थे|थी|थीं|हो|हुआ|हुई|हुए|गया|गई|गए|रहा|रही|"
+    r"रहे|द्वारा|वाले|वाली|वाला)(?![\u0900-\u0963\u0971-\u097f])"
+)
+_NUMBER_WORDS = (
+    r"हज़ार|हजार|लाख|करोड़|करोड|अरब|खरब|मिलियन|बिलियन|ट्रिलियन|प्रतिशत|फ़ीसदी|फीसदी|रुपये|रुपए|"
+    r"डॉलर|पाउंड|यूरो|[%₹$£€]"
+)
+# A date or number phrase goes on: "12 मार्च, / 2019", "5 / लाख", "2.5 / करोड़".
+_NUMBER_ENDS = re.compile(
+    rf"(?:\d|{_NUMBER_WORDS}|{dates.HI_MONTH_PATTERN}|{dates.EN_MONTH_PATTERN})\.?[,\s]*$"
+)
+_NUMBER_GOES_ON = re.compile(rf"[,\s]*(?:\d|{_NUMBER_WORDS}|{dates.HI_MONTH_PATTERN}|{dates.EN_MONTH_PATTERN})")
+# A title before a name, or a name in Latin capitals: "डॉ. / मनमोहन", "Jensen / Huang".
+_TITLE_ENDS = re.compile(
+    r"(?:(?<![\u0900-\u097f])(?:डॉ|श्री|श्रीमती|सुश्री|प्रो|पं|स्व)\.?|\b(?:Dr|Mr|Mrs|Ms|Prof|Sri|Shri)\.?|"
+    r"\b[A-Z][a-z]+)\s*$"
+)
+_CAPITALIZED_AHEAD = re.compile(r"\s*[A-Z][a-z]")
+_WINDOW = 40
+
+
+def _bad_cut(segment: str, pos: int) -> bool:
+    """Whether ending a chunk at `pos` would split a date, a number phrase, a name
+    or a postposition from its noun. Looks at a few characters either side only."""
+    if _NO_CUT_BEFORE.match(segment, pos):
+        return True
+    before = segment[max(0, pos - _WINDOW) : pos]
+    if _NUMBER_ENDS.search(before) and _NUMBER_GOES_ON.match(segment, pos):
+        return True
+    title = _TITLE_ENDS.search(before)
+    if title is None:
+        return False
+    if title[0][:1].isupper() and title[0].strip()[-1:] != ".":  # a capitalized word
+        return bool(_CAPITALIZED_AHEAD.match(segment, pos))
+    return True
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
