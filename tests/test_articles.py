@@ -367,3 +367,37 @@ def test_bundled_samples_load_with_title_and_date():
     for article in articles:
         assert article.title and article.date is not None
         assert 120 <= len(article.body.split()) <= 260
+
+
+# --- issue #11 class 9: inline tags and <noscript> in pages and feeds ----------------------
+
+_WRAPPED_PARAGRAPH = (
+    "<p>मुंबई में\n<b>भारी\n<i>बारिश</i></b>\nहुई। लोग घरों में रहे और\n<a href='/x'>स्कूल</a>\nबंद रहे।</p>"
+)
+
+
+def _spoken(article: Article) -> list[str]:
+    from narrator.text import prepare
+
+    return [c.text for c in prepare(article.body, title=article.title, lexicon=None).chunks]
+
+
+def test_a_page_whose_markup_wraps_inside_a_sentence_reads_it_whole(tmp_path):
+    page = (
+        "<html><head><title>मौसम</title></head><body><article><h1>मौसम</h1>"
+        f"{_WRAPPED_PARAGRAPH}<noscript>कृपया जावास्क्रिप्ट चालू करें</noscript>"
+        "<p>दूसरा अनुच्छेद भी लंबा है और इसमें पूरी खबर का बाकी हिस्सा लिखा गया है।</p></article></body></html>"
+    )
+    spoken = " ".join(_spoken(load_article(write(tmp_path, "news.html", page))))
+    assert "मुंबई में भारी बारिश हुई। लोग घरों में रहे और स्कूल बंद रहे।" in spoken
+    assert "जावास्क्रिप्ट" not in spoken
+
+
+def test_a_feed_entry_with_inline_markup_reads_its_sentence_whole(tmp_path):
+    entry = _WRAPPED_PARAGRAPH.replace("<", "&lt;").replace(">", "&gt;")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<title>मौसम की खबर</title><description>{entry}</description></item></channel></rss>"
+    )
+    article = load_article(write(tmp_path, "news.rss", feed))
+    assert article.body == "मुंबई में भारी बारिश हुई। लोग घरों में रहे और स्कूल बंद रहे।"

@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from narrator.text.vocabulary import is_word
 
-__all__ = ["rejoin_broken_lines", "split_fused_sentence_ends", "split_glued_sentences"]
+__all__ = ["NON_FINAL", "longer_word_inside", "rejoin_broken_lines", "split_fused_sentence_ends", "split_glued_sentences"]
 
 _LETTER = "\u0904-\u0939\u0958-\u0961\u0972-\u097f"  # Devanagari letters that start a word
 _DEV = "\u0900-\u0963\u0971-\u097f"  # letters and signs (no dandas, no digits)
@@ -36,7 +36,7 @@ _CLOSERS = "\"'”’»)]"
 
 # Words a Hindi sentence (or a headline) cannot end with: postpositions,
 # conjunctions, relative and demonstrative words, participles that need a noun.
-_NON_FINAL = frozenset(
+NON_FINAL = frozenset(
     """का की के को में से पर ने तक द्वारा लिए और या व एवं तथा कि लेकिन मगर परंतु किंतु
     जबकि क्योंकि ताकि बल्कि जो जिसे जिसने जिसका जिसकी जिसके जिसमें जिन्होंने जिनके जिनकी
     जिनका जिनमें जिन्हें जहां जहाँ जब अगर यदि भी ही यह ये वह वो इस उस इन उन एक हमें हम
@@ -87,7 +87,7 @@ def _continues(before: str, after: str, keep_apart: Callable[[str], bool]) -> bo
     words = head.split()
     last_word = words[-1].strip("\"'“”‘’").lower()
     first_word = tail.split()[0].strip("\"'“”‘’,;:।॥?!.")
-    if last_word in _NON_FINAL or first_word in _NON_INITIAL:
+    if last_word in NON_FINAL or first_word in _NON_INITIAL:
         return True
     # a line of prose (it holds a sentence end and goes on past it) that stops
     # without a stop of its own was cut, not finished

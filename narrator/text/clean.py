@@ -402,13 +402,13 @@ def _key(line: str) -> str:
 def _is_sentence(line: str) -> bool:
     """Ends like a sentence of prose: such a line is never a caption or a button.
 
-    A full stop counts on a line of Hindi with a few words (many sites end
+    A full stop counts on a line of Hindi words (many sites end
     Hindi sentences with "."); "Photo: Reuters." does not.
     """
     end = line.rstrip("\"')]")
     if end.endswith(tuple("।॥?!")):
         return True
-    return end.endswith(".") and len(end.split()) >= 5 and bool(_HAS_DEVANAGARI.search(end))
+    return end.endswith(".") and len(end.split()) >= 2 and bool(_HAS_DEVANAGARI.search(end))
 
 
 _KIND_REASON = {
@@ -529,11 +529,11 @@ def _drop_boilerplate(lines: list[str], removed: list[Removal]) -> list[str]:
             for j in links:
                 drop[j], kinds[j] = True, kinds[i]
             break
-        # an inline "यह भी पढ़ें" box: the link lines right under it, up to a blank line
-        k = i + 1
-        while k < len(lines) and lines[k] and not _is_sentence(lines[k]) and len(lines[k]) <= 150:
-            drop[k], kinds[k] = True, kinds[i]
-            k += 1
+        # an inline "यह भी पढ़ें" box: the link lines under it, up to the first sentence
+        for j in content[n + 1 :]:
+            if _is_sentence(lines[j]) or len(lines[j]) > 150:
+                break
+            drop[j], kinds[j] = True, kinds[i]
 
     kept = []
     for line, dropped, kind in zip(lines, drop, kinds, strict=True):

@@ -14,10 +14,12 @@ paragraph:
 * a fused word: a string that is no word but a known word plus a word that
   starts sentences ("बाहर|वहीं", "बच्चा|इसके") or one the article uses on
   its own elsewhere (vocabulary.py);
-* a bracketed title glued to the next sentence: "(रेत के तूफान का खतरा)नाडिक्डिक…";
-* a question or quotation glued to the next sentence: "'भारत ने क्यों वीज़ा
-  दिया?'लेकिन अखबार…" (but not a quote that the next words attribute:
-  '"क्या आप तैयार हैं?"उन्होंने पूछा' is the article speaking);
+* a bracketed title glued to the next sentence: "(रेत के तूफान का खतरा)नाडिक्डिक…"
+  (a bracketed aside followed by a space is the article's own);
+* a title in quotes (a question, often) glued to the next sentence: "'भारत ने
+  क्यों वीज़ा दिया?'लेकिन अखबार…" (but not a quote that the next words
+  attribute: '"क्या आप तैयार हैं?"उन्होंने पूछा' is the article speaking; and
+  not an unquoted question, which is a sentence of the paragraph glued to the next);
 * a read-on label ("पढ़िए:") before a headline.
 
 The headline goes (listed in `removed` as a related headline); the fused word is
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from narrator.text.breaks import longer_word_inside
+from narrator.text.breaks import NON_FINAL, longer_word_inside
 from narrator.text.script import Reason, Removal
 from narrator.text.vocabulary import zipf
 
@@ -52,15 +54,17 @@ _STARTERS = frozenset(
     उन्हें एक और अब लेकिन हालांकि हालाँकि वहीं यहीं वैसे जबकि मगर तो फिर आज कल साथ जब अगर
     यदि क्योंकि जहां जहाँ ख़ुद खुद मौजूदा दरअसल कुछ कई सभी पिछले पहले बाद तब""".split()  # noqa: SIM905 - a word table reads better as text
 )
+# The words after a quotation say who spoke: '"…?" उन्होंने पूछा' is the article's own text.
 _SPEECH = re.compile(
-    r"^[^।.?!]{0,40}(?:कहा|कहते|कहती|कहना|पूछा|पूछते|पूछती|बताया|बोले|बोलीं|बोला|लिखा|जोड़ा)"
+    r"^(?!(?:लेकिन|मगर|हालांकि|हालाँकि|वहीं|इसके|इसलिए|जबकि|तो|फिर|अब|इस|ये|यह|दरअसल|एक)\s)"
+    r"[^।.?!]{0,40}(?:कहा|कहते|कहती|कहना|पूछा|पूछते|पूछती|बताया|बोले|बोलीं|बोला|लिखा|जोड़ा)"
 )
 _LABEL = re.compile(
     r"^\(?\s*(?:(?:यह|ये|इसे) भी )?(?:पढ़िए|पढ़ें|पढ़े|देखिए|देखें)\s*[:：]\s*"
 )
-_BRACKETED = re.compile(r"^\((?P<head>[^()\n]{3,150})\)")
-_GLUED_QUESTION = re.compile(
-    rf"^(?P<head>[\"'‘“]?[^।.!?\n\"'‘’“”]{{3,120}}[?!][\"'’”]*)(?=[{_LETTER}])"
+_BRACKETED = re.compile(rf"^\((?P<head>[^()\n]{{3,150}})\)(?=[\"'‘“]?[{_LETTER}])")
+_GLUED_QUOTE = re.compile(
+    rf"^(?P<head>[\"'‘“]+[^।.!?\n\"'‘’“”]{{3,120}}[?!]?[\"'’”]+)(?=[{_LETTER}])"
 )
 _TOKEN = re.compile(r"\S+")
 
@@ -94,15 +98,25 @@ def _drop_head(line: str, vocabulary: set[str], removed: list[Removal]) -> str:
             return _remove(line, label.end() + cut, Reason.READ_ALSO, removed)
         return line  # a label line of its own: the line rules judge it
     bracketed = _BRACKETED.match(line)
-    if bracketed and not _STOPS.search(bracketed["head"].rstrip("?!")):
+    if bracketed and not _STOPS.search(bracketed["head"].rstrip("?!")) and _titled(bracketed["head"]):
         return _remove(line, bracketed.end(), Reason.RELATED_HEADLINE, removed)
-    question = _GLUED_QUESTION.match(line)
+    question = _GLUED_QUOTE.match(line)
     if question and not _SPEECH.match(line[question.end() :]):
         return _remove(line, question.end(), Reason.RELATED_HEADLINE, removed)
     cut = _seam(line, vocabulary)
     if cut is not None:
         return _remove(line, cut, Reason.RELATED_HEADLINE, removed)
     return line
+
+
+# A title ends on a noun or a verb; an aside ends on these ("…के अनुसार)").
+_ASIDE_END = frozenset(["अनुसार", "मुताबिक़", "मुताबिक", "बावजूद", "दौरान", "बाद", "पहले", "साथ", "बारे"])
+
+
+def _titled(head: str) -> bool:
+    words = head.split()
+    last = words[-1].strip("\"'“”‘’?!,") if words else ""
+    return bool(last) and last not in NON_FINAL and last not in _ASIDE_END
 
 
 def _remove(line: str, end: int, reason: Reason, removed: list[Removal]) -> str:
@@ -125,7 +139,7 @@ def _seam(line: str, vocabulary: set[str]) -> int | None:
         if split is None:
             continue
         rest_words = len(line[m.start() :].split())
-        if n >= 1 and rest_words >= 3:
+        if n >= 1 and rest_words >= 3 and _titled(line[: m.start()] + word[:split]):
             return m.start() + m[0].index(word) + split
     return None
 

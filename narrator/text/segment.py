@@ -396,20 +396,21 @@ class _Splitter:
         middle = (end - start) / 2
         first = len(segment) - len(segment.lstrip())
         last = len(segment.rstrip())
-        best: tuple[float, int] | None = None
+        scored: list[tuple[float, int]] = []
         for penalty, positions in (
             (0.0, (m.end() for m in _CLAUSE_PUNCT.finditer(segment))),
             (0.15 * len(segment), (m.start() for m in _CONJUNCTION.finditer(segment))),
         ):
             for pos in positions:
-                if not first < pos < last or _bad_cut(segment, pos):
+                if not first < pos < last:
                     continue
                 score = abs(pos - middle) + penalty
                 if min(pos - first, last - pos) < MIN_CHUNK_CHARS:
                     score += len(segment)  # a tiny side only when nothing else
-                if best is None or score < best[0]:
-                    best = (score, start + pos)
-        return best[1] if best else None
+                scored.append((score, pos))
+        scored.sort()
+        good = (start + pos for _, pos in scored[:_CUTS_TRIED] if not _bad_cut(segment, pos))
+        return next(good, None)
 
     def _word_cut(self, start: int, end: int) -> int | None:
         """A hard cut: the space nearest the middle (one that keeps a date, a number
@@ -419,8 +420,9 @@ class _Splitter:
         middle = len(segment) / 2
         spaces = [m.start() for m in _SPACE_RUN.finditer(segment) if 0 < m.start() < len(segment)]
         if spaces:
-            good = [p for p in spaces if not _bad_cut(segment, p)] or spaces
-            return start + min(good, key=lambda p: abs(p - middle))
+            spaces.sort(key=lambda p: abs(p - middle))
+            good = (p for p in spaces[:_CUTS_TRIED] if not _bad_cut(segment, p))
+            return start + next(good, spaces[0])
         # the grapheme boundary nearest the middle, looking outwards from it
         centre = len(segment) // 2
         for offset in range(len(segment)):
@@ -496,42 +498,50 @@ class _Splitter:
 
 # What may not follow a chunk's end: a postposition or an auxiliary belongs to
 # the words before it ("…कंपनी, / ने कहा", "फ़ैसला सुनाया / है").
-_NO_CUT_BEFORE = re.compile(
-    r"\s*(?:ने|का|की|के|को|में|से|पर|तक|है|हैं|था|थे|थी|थीं|हो|हुआ|हुई|हुए|गया|गई|गए|रहा|रही|"
-    r"रहे|द्वारा|वाले|वाली|वाला)(?![\u0900-\u0963\u0971-\u097f])"
+_NO_CUT_BEFORE = frozenset(
+    "ने का की के को में से पर तक है हैं था थे थी थीं हो हुआ हुई हुए गया गई गए रहा रही रहे "
+    "द्वारा वाले वाली वाला".split()  # noqa: SIM905 - a word table reads better as text
 )
-_NUMBER_WORDS = (
-    r"हज़ार|हजार|लाख|करोड़|करोड|अरब|खरब|मिलियन|बिलियन|ट्रिलियन|प्रतिशत|फ़ीसदी|फीसदी|रुपये|रुपए|"
-    r"डॉलर|पाउंड|यूरो|[%₹$£€]"
+# Words of a number phrase: "12 मार्च, / 2019", "5 / लाख", "2.5 / करोड़ / रुपये".
+_NUMBER_WORDS = frozenset(
+    "हज़ार हजार लाख करोड़ करोड अरब खरब मिलियन बिलियन ट्रिलियन प्रतिशत फ़ीसदी फीसदी रुपये "
+    "रुपए डॉलर पाउंड यूरो".split()  # noqa: SIM905 - a word table reads better as text
 )
-# A date or number phrase goes on: "12 मार्च, / 2019", "5 / लाख", "2.5 / करोड़".
-_NUMBER_ENDS = re.compile(
-    rf"(?:\d|{_NUMBER_WORDS}|{dates.HI_MONTH_PATTERN}|{dates.EN_MONTH_PATTERN})\.?[,\s]*$"
+# Titles before a name: "डॉ. / मनमोहन", "Mr / Patel".
+_TITLES = frozenset(
+    "डॉ श्री श्रीमती सुश्री प्रो पं स्व dr mr mrs ms prof sri shri".split()  # noqa: SIM905
 )
-_NUMBER_GOES_ON = re.compile(rf"[,\s]*(?:\d|{_NUMBER_WORDS}|{dates.HI_MONTH_PATTERN}|{dates.EN_MONTH_PATTERN})")
-# A title before a name, or a name in Latin capitals: "डॉ. / मनमोहन", "Jensen / Huang".
-_TITLE_ENDS = re.compile(
-    r"(?:(?<![\u0900-\u097f])(?:डॉ|श्री|श्रीमती|सुश्री|प्रो|पं|स्व)\.?|\b(?:Dr|Mr|Mrs|Ms|Prof|Sri|Shri)\.?|"
-    r"\b[A-Z][a-z]+)\s*$"
-)
-_CAPITALIZED_AHEAD = re.compile(r"\s*[A-Z][a-z]")
+# The best cut points tried against `_bad_cut` before settling for the best one:
+# a run of numbers ("1, 2, 3, …") has no good cut, and trying them all is n log n.
+_CUTS_TRIED = 64
+_EDGE = "\"'“”‘’()[],.;:!?।"
 _WINDOW = 40
+
+
+def _is_number_word(token: str) -> bool:
+    return (
+        any(ch.isdigit() for ch in token[:1] + token[-1:])
+        or token in _NUMBER_WORDS
+        or token[:1] in "₹$£€%"
+        or dates.month_number(token) > 0
+    )
 
 
 def _bad_cut(segment: str, pos: int) -> bool:
     """Whether ending a chunk at `pos` would split a date, a number phrase, a name
-    or a postposition from its noun. Looks at a few characters either side only."""
-    if _NO_CUT_BEFORE.match(segment, pos):
-        return True
-    before = segment[max(0, pos - _WINDOW) : pos]
-    if _NUMBER_ENDS.search(before) and _NUMBER_GOES_ON.match(segment, pos):
-        return True
-    title = _TITLE_ENDS.search(before)
-    if title is None:
+    or a postposition from its noun. Looks at the one word either side only."""
+    after = segment[pos : pos + _WINDOW].split(maxsplit=1)
+    before = segment[max(0, pos - _WINDOW) : pos].rsplit(maxsplit=1)
+    if not after or not before:
         return False
-    if title[0][:1].isupper() and title[0].strip()[-1:] != ".":  # a capitalized word
-        return bool(_CAPITALIZED_AHEAD.match(segment, pos))
-    return True
+    right, left = after[0].strip(_EDGE), before[-1].strip(_EDGE)
+    if right in _NO_CUT_BEFORE:
+        return True
+    if left and right and _is_number_word(left) and _is_number_word(right):
+        return True
+    if left.lower() in _TITLES:
+        return True
+    return left[:1].isupper() and left[1:].islower() and right[:1].isupper() and right[1:].islower()
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
