@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from narrator.text.numbers import (
-    english_number,
     cardinal,
     digits,
+    english_number,
     half_form,
     ordinal,
     read_date,

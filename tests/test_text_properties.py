@@ -15,21 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import narrator.text as text_package
 from narrator.engines.coqui import CoquiEngine
 from narrator.engines.espeak import EspeakEngine
 from narrator.engines.kokoro import KokoroEngine
 from narrator.engines.xtts import XttsEngine
-import narrator.text as text_package
 from narrator.text import prepare
 
 WORD = re.compile(r"[\u0904-\u0939\u0958-\u0961\u0972-\u097f][\u0900-\u0963\u0971-\u097f]*")
 ENGINE_LIMITS = sorted({c.max_chars for c in (EspeakEngine, XttsEngine, KokoroEngine, CoquiEngine)})
 
-_VOCABULARY = (
-    "भारत सरकार ने आज नई योजना का ऐलान किया और कहा कि किसानों को मदद मिलेगी लेकिन विपक्ष "
-    "इससे खुश नहीं है मौसम विभाग के अनुसार बारिश होगी टीम मैच जीती कोहली शतक बनाया शहर में "
-    "लोग घरों से बाहर निकले अदालत फ़ैसला सुनाया कंपनी शेयर बाज़ार गिरावट जारी रही"
-).split()
+_VOCABULARY = ["भारत", "सरकार", "ने", "आज", "नई", "योजना", "का", "ऐलान", "किया", "और", "कहा", "कि", "किसानों", "को", "मदद", "मिलेगी", "लेकिन", "विपक्ष", "इससे", "खुश", "नहीं", "है", "मौसम", "विभाग", "के", "अनुसार", "बारिश", "होगी", "टीम", "मैच", "जीती", "कोहली", "शतक", "बनाया", "शहर", "में", "लोग", "घरों", "से", "बाहर", "निकले", "अदालत", "फ़ैसला", "सुनाया", "कंपनी", "शेयर", "बाज़ार", "गिरावट", "जारी", "रही"]
 _EXTRAS = ["GPU", "16.9%", "₹500", "2024", "डॉक्टर", "NVIDIA", "(PTI)", "“कहा”", "—", ","]
 _NOISE = [
     "Read Also",
