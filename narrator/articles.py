@@ -21,11 +21,15 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrator.errors import InputError
 from narrator.text.clean import clean, drop_hidden_html, find_date_stamp
 from narrator.text.dates import parse_date
 from narrator.text.segment import split_sentences
+
+if TYPE_CHECKING:
+    import lxml.html
 
 __all__ = [
     "FEED_SUFFIXES",
@@ -622,20 +626,19 @@ def _html_to_text(markup: str, *, whole_page: bool) -> tuple[str, str]:
     return title, body
 
 
-def _collapse_source_whitespace(tree: object) -> None:
+def _collapse_source_whitespace(tree: lxml.html.HtmlElement) -> None:
     """A line break in HTML source is a space: only <br> and block elements break lines.
 
     Without this, markup wrapped as "मुंबई में\\n<b>भारी</b>" splits a sentence
-    in two. <pre> keeps its lines.
+    in two. Text inside <pre> keeps its lines.
     """
-    for element in tree.iter():  # type: ignore[attr-defined]
+    for element in tree.iter():
         if not isinstance(element.tag, str):
-            continue
-        inside_pre = element.tag == "pre" or any(a.tag == "pre" for a in element.iterancestors())
-        if element.text and not inside_pre:
+            continue  # comments and processing instructions
+        in_pre = any(a.tag == "pre" for a in element.iterancestors())
+        if element.text and not (in_pre or element.tag == "pre"):
             element.text = _SOURCE_WHITESPACE.sub(" ", element.text)
-        parent_pre = any(a.tag == "pre" for a in element.iterancestors())
-        if element.tail and not parent_pre:
+        if element.tail and not in_pre:
             element.tail = _SOURCE_WHITESPACE.sub(" ", element.tail)
 
 

@@ -56,6 +56,25 @@ def test_a_real_paragraph_is_not_taken_for_a_headline(paragraph: str) -> None:
 
 
 def test_a_headline_in_the_middle_of_a_paragraph_is_not_guessed_at() -> None:
-    # only a line start after a finished paragraph is a place for a related headline
-    text = "उन्होंने कहा कि देश में बाहरवहीं के लोग आए और खिताब जीता."
-    assert clean(text).text == text
+    # only a line start after a finished paragraph is a place for a related headline;
+    # elsewhere nothing goes, and a word fused to a sentence starter is only split
+    result = clean("उन्होंने कहा कि देश में बाहरवहीं के लोग आए और खिताब जीता.")
+    assert result.text == "उन्होंने कहा कि देश में बाहर वहीं के लोग आए और खिताब जीता."
+    assert not result.removed
+
+
+@pytest.mark.parametrize(
+    ("written", "split"),
+    [
+        ("इन-ऐप शॉपिंगइस गेम में", "इन-ऐप शॉपिंग इस गेम में"),
+        ("हमें फ़ेसबुकऔर ट्विटर पर", "हमें फ़ेसबुक और ट्विटर पर"),
+        ("यह चलेगाहालांकि देर होगी", "यह चलेगा हालांकि देर होगी"),
+        # real words, names and inflections stay whole
+        ("कार्डिनल ओब्राइन आए", "कार्डिनल ओब्राइन आए"),
+        ("कई वाकये हुए", "कई वाकये हुए"),
+        ("प्रधानमंत्रियों की बैठक", "प्रधानमंत्रियों की बैठक"),
+        ("रुपये दिए", "रुपये दिए"),
+    ],
+)
+def test_a_word_fused_to_a_sentence_starter_is_split(written: str, split: str) -> None:
+    assert clean(written).text == split

@@ -25,9 +25,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from narrator.text.vocabulary import is_word
+from narrator.text.vocabulary import is_word, zipf
 
-__all__ = ["NON_FINAL", "longer_word_inside", "rejoin_broken_lines", "split_fused_sentence_ends", "split_glued_sentences"]
+__all__ = [
+    "NON_FINAL",
+    "SENTENCE_STARTERS",
+    "fused_starter",
+    "longer_word_inside",
+    "rejoin_broken_lines",
+    "split_fused_sentence_ends",
+    "split_fused_words",
+    "split_glued_sentences",
+]
 
 _LETTER = "\u0904-\u0939\u0958-\u0961\u0972-\u097f"  # Devanagari letters that start a word
 _DEV = "\u0900-\u0963\u0971-\u097f"  # letters and signs (no dandas, no digits)
@@ -179,6 +188,68 @@ def _split_fused_end(m: re.Match[str]) -> str:
     if longer_word_inside(word, len(end)):
         return word  # हैकरों, रहीमुल्ला: a longer word starts here (an inflection, a name)
     return f"{end}। {after}"
+
+
+# Words that start sentences, found fused to the word before them ("शॉपिंगइस",
+# "फ़ेसबुकऔर", "चलेगाहालांकि"): long enough, or (two letters) opening with a vowel
+# letter right after a bare consonant, where no Hindi word has one.
+SENTENCE_STARTERS = frozenset(
+    """ये यह वह वो इस इसके इसकी इसका इसमें इससे इसी इसे इसलिए इन इनके इनकी इनका इनमें
+    इन्हीं इन्हें इन्होंने उस उसके उसकी उसका उसमें उसने उसे उन उनके उनकी उनका उनमें उन्होंने
+    उन्हें एक और अब लेकिन हालांकि हालाँकि वहीं यहीं वैसे जबकि मगर तो फिर आज कल साथ जब अगर
+    यदि क्योंकि जहां जहाँ ख़ुद खुद मौजूदा दरअसल कुछ कई सभी पिछले पहले बाद तब""".split()  # noqa: SIM905
+)
+_VOWEL_LETTERS = "अआइईउऊएऐओऔ"
+_CONSONANT = re.compile("[\u0915-\u0939\u0958-\u095f]\u093c?$")
+_UNKNOWN_TOKEN = re.compile(f"[{_DEV}]{{4,}}")
+
+
+def split_fused_words(text: str) -> str:
+    """"इन-ऐप शॉपिंगइस गेम में" -> "…शॉपिंग इस गेम में": a word fused to a sentence starter.
+
+    Only a string that is no word, whose head is a known word and whose tail is a
+    word that starts sentences (see SENTENCE_STARTERS), and where no longer
+    known word starts at the same place.
+    """
+    return _UNKNOWN_TOKEN.sub(_split_fused_word, text)
+
+
+def _split_fused_word(m: re.Match[str]) -> str:
+    word = m[0]
+    if is_word(word, at_least=1.0):
+        return word
+    cut = fused_starter(word)
+    return word if cut is None else f"{word[:cut]} {word[cut:]}"
+
+
+def fused_starter(
+    word: str, *, also: frozenset[str] = frozenset(), any_starter: bool = False
+) -> int | None:
+    """Where a sentence starter (or a word of `also`) begins inside a fused word, if it does.
+
+    any_starter  accept the two-letter starters anywhere (ये, वो); where a
+                 headline is expected the context already vouches for the seam
+    """
+    best: tuple[float, int] | None = None
+    for k in range(2, len(word) - 1):
+        head, tail = word[:k], word[k:]
+        if not re.match(f"[{_LETTER}]", tail) or head.endswith("\u094d") or zipf(head) < 3.0:
+            continue
+        if tail in SENTENCE_STARTERS:
+            short = len(tail) <= 2
+            vowel_after_consonant = tail[0] in _VOWEL_LETTERS and _CONSONANT.search(head)
+            if short and not any_starter and not vowel_after_consonant:
+                continue
+            score = min(zipf(head), zipf(tail)) + 1.0
+        elif tail in also and zipf(tail) >= 4.0:
+            score = min(zipf(head), zipf(tail))
+        else:
+            continue
+        if longer_word_inside(word[:-1], k):
+            continue
+        if best is None or score > best[0]:
+            best = (score, k)
+    return best[1] if best else None
 
 
 def longer_word_inside(word: str, start: int) -> bool:

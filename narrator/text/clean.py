@@ -25,6 +25,7 @@ from datetime import datetime
 from narrator.text.breaks import (
     rejoin_broken_lines,
     split_fused_sentence_ends,
+    split_fused_words,
     split_glued_sentences,
 )
 from narrator.text.dates import is_date_line, parse_date
@@ -326,6 +327,7 @@ def clean(text: str) -> CleanResult:
     text = "\n".join(drop_related_headlines(text.split("\n"), removed))
     text = split_glued_sentences(text)
     text = split_fused_sentence_ends(text)
+    text = split_fused_words(text)
     text = _normalize_punctuation(text)
     text = remove_promo(text, removed)
     lines = [line.strip() for line in text.split("\n")]

@@ -9,6 +9,7 @@ month names up here, so a spelling added once (अक्तूबर, Sept) is k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 __all__ = [
@@ -55,8 +56,8 @@ HI_MONTHS: dict[str, int] = _table(
 )  # fmt: skip
 
 
-def _alternation(names: object) -> str:
-    return "|".join(sorted(names, key=len, reverse=True))  # type: ignore[arg-type]
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(sorted(names, key=len, reverse=True))
 
 
 # Regex fragments (no groups): an English month in any case, a Hindi month.

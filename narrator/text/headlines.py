@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from narrator.text.breaks import NON_FINAL, longer_word_inside
+from narrator.text.breaks import NON_FINAL, fused_starter
 from narrator.text.script import Reason, Removal
 from narrator.text.vocabulary import zipf
 
@@ -39,21 +39,10 @@ __all__ = ["drop_related_headlines"]
 
 _DEV = "\u0900-\u0963\u0971-\u097f"
 _LETTER = "\u0904-\u0939\u0958-\u0961\u0972-\u097f"
-_SIGNS = set("\u0900\u0901\u0902\u0903\u093a\u093b\u093c\u093e\u093f") | {
-    chr(c) for c in range(0x0940, 0x0950)
-} | {"\u0962", "\u0963"}
-_VIRAMA = "\u094d"
 _ENDED = tuple("।॥?!.…\"'”’)]")
 _STOPS = re.compile("[।॥?!.]")
 _MAX_HEAD_WORDS = 15
 
-# Words that open a sentence in Hindi news: pronouns, conjunctions, adverbs.
-_STARTERS = frozenset(
-    """ये यह वह वो इस इसके इसकी इसका इसमें इससे इसी इसे इसलिए इन इनके इनकी इनका इनमें
-    इन्हीं इन्हें इन्होंने उस उसके उसकी उसका उसमें उसने उसे उन उनके उनकी उनका उनमें उन्होंने
-    उन्हें एक और अब लेकिन हालांकि हालाँकि वहीं यहीं वैसे जबकि मगर तो फिर आज कल साथ जब अगर
-    यदि क्योंकि जहां जहाँ ख़ुद खुद मौजूदा दरअसल कुछ कई सभी पिछले पहले बाद तब""".split()  # noqa: SIM905 - a word table reads better as text
-)
 # The words after a quotation say who spoke: '"…?" उन्होंने पूछा' is the article's own text.
 _SPEECH = re.compile(
     r"^(?!(?:लेकिन|मगर|हालांकि|हालाँकि|वहीं|इसके|इसलिए|जबकि|तो|फिर|अब|इस|ये|यह|दरअसल|एक)\s)"
@@ -71,14 +60,14 @@ _TOKEN = re.compile(r"\S+")
 
 def drop_related_headlines(lines: list[str], removed: list[Removal]) -> list[str]:
     """Remove related-story headlines from the starts of lines (see the module doc)."""
-    vocabulary: set[str] | None = None
+    vocabulary: frozenset[str] | None = None
     out: list[str] = []
     previous = ""
     for line in lines:
         stripped = line.strip()
         if stripped and previous.endswith(_ENDED):
             if vocabulary is None:
-                vocabulary = set(re.findall(f"[{_DEV}]+", "\n".join(lines)))
+                vocabulary = frozenset(re.findall(f"[{_DEV}]+", "\n".join(lines)))
             line = _drop_head(stripped, vocabulary, removed)
         out.append(line)
         if line.strip():
@@ -86,7 +75,7 @@ def drop_related_headlines(lines: list[str], removed: list[Removal]) -> list[str
     return out
 
 
-def _drop_head(line: str, vocabulary: set[str], removed: list[Removal]) -> str:
+def _drop_head(line: str, vocabulary: frozenset[str], removed: list[Removal]) -> str:
     label = _LABEL.match(line)
     if label:
         rest = line[label.end() :]
@@ -127,7 +116,7 @@ def _remove(line: str, end: int, reason: Reason, removed: list[Removal]) -> str:
     return rest
 
 
-def _seam(line: str, vocabulary: set[str]) -> int | None:
+def _seam(line: str, vocabulary: frozenset[str]) -> int | None:
     """Where a headline fused to the next sentence ends: the start of its second word."""
     for n, m in enumerate(_TOKEN.finditer(line)):
         if n >= _MAX_HEAD_WORDS or _STOPS.search(m[0]):
@@ -144,19 +133,7 @@ def _seam(line: str, vocabulary: set[str]) -> int | None:
     return None
 
 
-def _split(word: str, vocabulary: set[str]) -> int | None:
-    """The split point of a fused word: a known word, then a word that starts sentences."""
-    best: tuple[float, int] | None = None
-    for k in range(2, len(word) - 1):
-        head, tail = word[:k], word[k:]
-        if tail[0] in _SIGNS or head[-1] == _VIRAMA or not re.match(f"[{_LETTER}]", tail):
-            continue
-        if zipf(head) < 3.0 or longer_word_inside(word[: len(word) - 1], k):
-            continue
-        tail_zipf = zipf(tail)
-        starts = tail in _STARTERS and tail_zipf >= 3.0
-        if starts or (tail_zipf >= 4.0 and tail in vocabulary):
-            score = min(zipf(head), tail_zipf) + (1.0 if starts else 0.0)
-            if best is None or score > best[0]:
-                best = (score, k)
-    return best[1] if best else None
+def _split(word: str, vocabulary: frozenset[str]) -> int | None:
+    """The split point of a fused word: a known word, then a word that starts
+    sentences or one the article uses on its own elsewhere."""
+    return fused_starter(word, also=vocabulary, any_starter=True)

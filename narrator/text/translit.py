@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 LETTER_NAMES: dict[str, str] = {
     "A": "ए", "B": "बी", "C": "सी", "D": "डी", "E": "ई", "F": "एफ़", "G": "जी", "H": "एच",
@@ -173,7 +174,7 @@ _MAX_WORD = 30
 _SIBILANT = {("स",), ("ज",), ("श",), ("च",), ("ज़",), ("क", "स")}
 _STOPS = {("प",), ("ब",), ("ट",), ("ड",), ("क",), ("ग",), ("फ़",), ("थ",)}
 
-Unit = list  # [kind, value, doubled]
+Unit = list[Any]  # [kind, value, doubled, spelling]
 
 
 def _units(word: str) -> list[Unit]:
