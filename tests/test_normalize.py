@@ -179,10 +179,13 @@ def test_no_latin_digit_or_symbol_survives(text: str) -> None:
 @given(MIXED)
 def test_devanagari_words_survive_in_order(text: str) -> None:
     """Each Devanagari word of the input is found in the output, in the same order
-    (inside a longer word is allowed: 5वीं -> पाँचवीं keeps वीं)."""
+    (inside a longer word is allowed: 5वीं -> पाँचवीं keeps वीं). The documented
+    exception: रु / रू before an amount is said रुपये, after the amount ("रू0")."""
     out = normalize(text)
     pos = 0
     for word in DEV_WORD.findall(text):
+        if word in ("रु", "रू") and "रुपये" in out:
+            continue
         found = out.find(word, pos)
         assert found >= 0, (word, text, out)
         pos = found + len(word)
