@@ -154,6 +154,7 @@ def test_label_lines_are_never_joined_to_their_neighbours() -> None:
          40, "डॉक्टर मनमोहन सिंह"),
         ("The company's chief executive officer Jensen Huang spoke at length to the press today.",
          40, "जेन्सन हुआंग"),
+        ("भारतीय टीम के विकेटकीपर बल्लेबाज़ के. एल. राहुल ने आज शानदार शतक लगाया।", 40, "के एल राहुल"),
     ],
 )  # fmt: skip
 def test_no_chunk_ends_inside_a_date_a_number_a_name_or_before_a_postposition(

@@ -512,6 +512,7 @@ _TITLES = frozenset(
 # The best cut points tried against `_bad_cut` before settling for the best one:
 # a run of numbers ("1, 2, 3, …") has no good cut, and trying them all is n log n.
 _CUTS_TRIED = 64
+_LATIN_INITIAL = re.compile(r"^[A-Z]$")
 _EDGE = "\"'“”‘’()[],.;:!?।"
 _WINDOW = 40
 
@@ -539,6 +540,8 @@ def _bad_cut(segment: str, pos: int) -> bool:
         return True
     if left.lower() in _TITLES:
         return True
+    if before[-1].endswith(".") and (_DEVANAGARI_INITIAL.match(left) or _LATIN_INITIAL.match(left)):
+        return True  # an initial: "के. एल. / राहुल", "J. / Robert"
     return left[:1].isupper() and left[1:].islower() and right[:1].isupper() and right[1:].islower()
 
 
