@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narrator.articles import Article, decode_bytes, load_article, load_feed, load_library
 from narrator.errors import InputError
@@ -57,6 +59,8 @@ def test_every_encoding_reads_back_the_same_article(tmp_path, encoded):
 
 
 def test_mojibake_is_repaired(tmp_path):
+    import ftfy.bad_codecs  # noqa: F401 - registers the codec that makes the mojibake
+
     # UTF-8 read as Windows-1252 and saved again as UTF-8: "à¤®à¥Œà¤¸à¤®..."
     mojibake = ARTICLE.encode("utf-8").decode("sloppy-windows-1252")
     assert "à¤" in mojibake
@@ -401,3 +405,26 @@ def test_a_feed_entry_with_inline_markup_reads_its_sentence_whole(tmp_path):
     )
     article = load_article(write(tmp_path, "news.rss", feed))
     assert article.body == "मुंबई में भारी बारिश हुई। लोग घरों में रहे और स्कूल बंद रहे।"
+
+
+_CLEAN_TEXT = st.lists(
+    st.sampled_from(
+        list("कखगघचजटडतदनपबमयरलवशसहािीुूेैोौंँ़्।॥ ABCabcxyz0123456789.,;:!?-—–'\"“”‘’()%₹$£€")
+        + ["\n", "\r\n", "\r", "\u2028", "\u2029", "\t"]
+    ),
+    max_size=200,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CLEAN_TEXT)
+def test_text_ftfy_would_leave_alone_is_repaired_the_same_without_it(text):
+    """_repair skips importing ftfy for text it would not change (speed); same result."""
+    import ftfy
+
+    from narrator.articles import _repair
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, uncurl_quotes=False, fix_character_width=False, explain=False
+    )
+    assert _repair(text) == unicodedata.normalize("NFC", ftfy.fix_text(text, config=config))
