@@ -44,7 +44,11 @@ def main() -> None:
     sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
     prepare("भारत ने मैच जीता।", lexicon=None)  # imports and the word list, once
     print(f"load average before: {_load()}")
-    print("| shape | " + " | ".join(f"{n:,} chars (s)" for n in sizes) + " | time ratio / size ratio |")
+    print(
+        "| shape | "
+        + " | ".join(f"{n:,} chars (s)" for n in sizes)
+        + " | time ratio / size ratio |"
+    )
     print("|---|" + "---|" * len(sizes) + "---|")
     for name, make in SHAPES.items():
         seconds = []

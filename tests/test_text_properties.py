@@ -25,7 +25,58 @@ from narrator.text import prepare
 WORD = re.compile(r"[\u0904-\u0939\u0958-\u0961\u0972-\u097f][\u0900-\u0963\u0971-\u097f]*")
 ENGINE_LIMITS = sorted({c.max_chars for c in (EspeakEngine, XttsEngine, KokoroEngine, CoquiEngine)})
 
-_VOCABULARY = ["भारत", "सरकार", "ने", "आज", "नई", "योजना", "का", "ऐलान", "किया", "और", "कहा", "कि", "किसानों", "को", "मदद", "मिलेगी", "लेकिन", "विपक्ष", "इससे", "खुश", "नहीं", "है", "मौसम", "विभाग", "के", "अनुसार", "बारिश", "होगी", "टीम", "मैच", "जीती", "कोहली", "शतक", "बनाया", "शहर", "में", "लोग", "घरों", "से", "बाहर", "निकले", "अदालत", "फ़ैसला", "सुनाया", "कंपनी", "शेयर", "बाज़ार", "गिरावट", "जारी", "रही"]
+_VOCABULARY = [
+    "भारत",
+    "सरकार",
+    "ने",
+    "आज",
+    "नई",
+    "योजना",
+    "का",
+    "ऐलान",
+    "किया",
+    "और",
+    "कहा",
+    "कि",
+    "किसानों",
+    "को",
+    "मदद",
+    "मिलेगी",
+    "लेकिन",
+    "विपक्ष",
+    "इससे",
+    "खुश",
+    "नहीं",
+    "है",
+    "मौसम",
+    "विभाग",
+    "के",
+    "अनुसार",
+    "बारिश",
+    "होगी",
+    "टीम",
+    "मैच",
+    "जीती",
+    "कोहली",
+    "शतक",
+    "बनाया",
+    "शहर",
+    "में",
+    "लोग",
+    "घरों",
+    "से",
+    "बाहर",
+    "निकले",
+    "अदालत",
+    "फ़ैसला",
+    "सुनाया",
+    "कंपनी",
+    "शेयर",
+    "बाज़ार",
+    "गिरावट",
+    "जारी",
+    "रही",
+]
 _EXTRAS = ["GPU", "16.9%", "₹500", "2024", "डॉक्टर", "NVIDIA", "(PTI)", "“कहा”", "—", ","]
 _NOISE = [
     "Read Also",
@@ -56,7 +107,10 @@ def _devanagari_words(text: str) -> list[str]:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lines=_article, breaks=st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n\n"]), min_size=12, max_size=12))
+@given(
+    lines=_article,
+    breaks=st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n\n"]), min_size=12, max_size=12),
+)
 def test_no_devanagari_word_of_a_sentence_final_line_is_lost(lines, breaks):
     text = "".join(line + sep for line, sep in zip(lines, breaks, strict=False))
     script = prepare(text, lexicon=None)

@@ -170,7 +170,7 @@ _FUSED_END = re.compile(
 
 
 def split_fused_sentence_ends(text: str) -> str:
-    """"…जा सकता हैइसके बाद…" -> "…जा सकता है। इसके बाद…": a final word fused to the next sentence.
+    """ "…जा सकता हैइसके बाद…" -> "…जा सकता है। इसके बाद…": a final word fused to the next sentence.
 
     Only where the fused string is no word and what follows the final word is
     one (हैरान, थीम and नहींके are left alone or read as written).
@@ -205,7 +205,7 @@ _UNKNOWN_TOKEN = re.compile(f"[{_DEV}]{{4,}}")
 
 
 def split_fused_words(text: str) -> str:
-    """"इन-ऐप शॉपिंगइस गेम में" -> "…शॉपिंग इस गेम में": a word fused to a sentence starter.
+    """ "इन-ऐप शॉपिंगइस गेम में" -> "…शॉपिंग इस गेम में": a word fused to a sentence starter.
 
     Only a string that is no word, whose head is a known word and whose tail is a
     word that starts sentences (see SENTENCE_STARTERS), and where no longer

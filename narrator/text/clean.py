@@ -2,16 +2,20 @@
 
 Scraped articles carry the page around them: "यह भी पढ़ें" / "Read Also" link
 lists, image-credit notes ("चित्र स्रोत नोट: ..."), picture captions, comment
-boxes, share and follow buttons, date stamps, URLs, HTML leftovers, and now and
-then a run of another script glued to a Hindi sentence (machine translation
-residue). The rules here look at the *shape* of a line (a label followed by a
-colon, a short line without a verb-final danda, a line that is nothing but a
-date) rather than at any one site's markup, so they carry over to sites not
-seen before.
+boxes, share and follow buttons, promotion ("click here", "follow us", get the
+app: promo.py), headlines of other stories (headlines.py), date stamps, the
+unreadable tails of web addresses, HTML leftovers, and now and then a run of
+another script glued to a Hindi sentence (machine translation residue). They
+also break lines inside sentences and glue sentences together (breaks.py). The
+rules here look at the *shape* of a line (a label followed by a colon, a short
+line without a verb-final danda, a line that is nothing but a date) rather than
+at any one site's markup, so they carry over to sites not seen before.
 
 The one hard promise: a sentence of the article itself is never dropped. A line
-that ends like a sentence (।, ?, !) is never taken for a caption or a button.
-Everything removed is reported in `CleanResult.removed` so the preview can show it.
+that ends like a sentence (।, ?, !, or "." after Hindi words) is never taken for
+a caption, a button or a link under a label, wherever it stands. Everything
+removed is reported in `CleanResult.removed`, with the reason, so the preview
+and `narrator text --json` can show it.
 """
 
 from __future__ import annotations

@@ -48,9 +48,7 @@ _SPEECH = re.compile(
     r"^(?!(?:लेकिन|मगर|हालांकि|हालाँकि|वहीं|इसके|इसलिए|जबकि|तो|फिर|अब|इस|ये|यह|दरअसल|एक)\s)"
     r"[^।.?!]{0,40}(?:कहा|कहते|कहती|कहना|पूछा|पूछते|पूछती|बताया|बोले|बोलीं|बोला|लिखा|जोड़ा)"
 )
-_LABEL = re.compile(
-    r"^\(?\s*(?:(?:यह|ये|इसे) भी )?(?:पढ़िए|पढ़ें|पढ़े|देखिए|देखें)\s*[:：]\s*"
-)
+_LABEL = re.compile(r"^\(?\s*(?:(?:यह|ये|इसे) भी )?(?:पढ़िए|पढ़ें|पढ़े|देखिए|देखें)\s*[:：]\s*")
 _BRACKETED = re.compile(rf"^\((?P<head>[^()\n]{{3,150}})\)(?=[\"'‘“]?[{_LETTER}])")
 _GLUED_QUOTE = re.compile(
     rf"^(?P<head>[\"'‘“]+[^।.!?\n\"'‘’“”]{{3,120}}[?!]?[\"'’”]+)(?=[{_LETTER}])"
@@ -87,7 +85,11 @@ def _drop_head(line: str, vocabulary: frozenset[str], removed: list[Removal]) ->
             return _remove(line, label.end() + cut, Reason.READ_ALSO, removed)
         return line  # a label line of its own: the line rules judge it
     bracketed = _BRACKETED.match(line)
-    if bracketed and not _STOPS.search(bracketed["head"].rstrip("?!")) and _titled(bracketed["head"]):
+    if (
+        bracketed
+        and not _STOPS.search(bracketed["head"].rstrip("?!"))
+        and _titled(bracketed["head"])
+    ):
         return _remove(line, bracketed.end(), Reason.RELATED_HEADLINE, removed)
     question = _GLUED_QUOTE.match(line)
     if question and not _SPEECH.match(line[question.end() :]):

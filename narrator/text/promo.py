@@ -68,7 +68,12 @@ def is_call_to_action(sentence: str) -> bool:
 
 def remove_promo(text: str, removed: list[Removal]) -> str:
     """Take promotion blocks out of `text`; each goes whole and is listed in `removed`."""
-    if "(" not in text and not _PLATFORM.search(text) and "क्लिक" not in text and not _ENGLISH.search(text):
+    if (
+        "(" not in text
+        and not _PLATFORM.search(text)
+        and "क्लिक" not in text
+        and not _ENGLISH.search(text)
+    ):
         return text
     return "\n".join(_clean_line(line, removed) for line in text.split("\n"))
 

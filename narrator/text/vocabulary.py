@@ -43,7 +43,9 @@ def _frequencies() -> dict[str, float]:
                 }
     from wordfreq import get_frequency_dict, zipf_frequency  # pragma: no cover
 
-    return {w: zipf_frequency(w, "hi") for w in get_frequency_dict("hi", "small")}  # pragma: no cover
+    return {
+        w: zipf_frequency(w, "hi") for w in get_frequency_dict("hi", "small")
+    }  # pragma: no cover
 
 
 def zipf(word: str) -> float:
