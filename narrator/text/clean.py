@@ -646,10 +646,10 @@ def _unwrap_hard_wrapped(lines: list[str]) -> list[str]:
         block.clear()
 
     for line in lines:
-        if line:
+        if line and not _stands_alone(line):
             block.append(line)
         else:
-            flush()
+            flush()  # a blank line, or a label, stamp or credit: never part of a paragraph
             out.append(line)
     flush()
     return out
