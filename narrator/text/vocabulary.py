@@ -36,11 +36,10 @@ def _frequencies() -> dict[str, float]:
             with gzip.open(path, "rb") as handle:
                 packed = msgpack.load(handle, raw=False)
             if packed and packed[0] == {"format": "cB", "version": 1}:
-                return {
-                    word: 9 - centibels / 100
-                    for centibels, words in enumerate(packed[1:])
-                    for word in words
-                }
+                frequencies: dict[str, float] = {}
+                for centibels, words in enumerate(packed[1:]):
+                    frequencies.update(dict.fromkeys(words, 9 - centibels / 100))
+                return frequencies
     from wordfreq import get_frequency_dict, zipf_frequency  # pragma: no cover
 
     return {
