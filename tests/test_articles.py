@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narrator.articles import Article, decode_bytes, load_article, load_feed, load_library
 from narrator.errors import InputError
@@ -57,6 +59,8 @@ def test_every_encoding_reads_back_the_same_article(tmp_path, encoded):
 
 
 def test_mojibake_is_repaired(tmp_path):
+    import ftfy.bad_codecs  # noqa: F401 - registers the codec that makes the mojibake
+
     # UTF-8 read as Windows-1252 and saved again as UTF-8: "à¤®à¥Œà¤¸à¤®..."
     mojibake = ARTICLE.encode("utf-8").decode("sloppy-windows-1252")
     assert "à¤" in mojibake
@@ -367,3 +371,60 @@ def test_bundled_samples_load_with_title_and_date():
     for article in articles:
         assert article.title and article.date is not None
         assert 120 <= len(article.body.split()) <= 260
+
+
+# --- issue #11 class 9: inline tags and <noscript> in pages and feeds ----------------------
+
+_WRAPPED_PARAGRAPH = (
+    "<p>मुंबई में\n<b>भारी\n<i>बारिश</i></b>\nहुई। लोग घरों में रहे और\n<a href='/x'>स्कूल</a>\nबंद रहे।</p>"
+)
+
+
+def _spoken(article: Article) -> list[str]:
+    from narrator.text import prepare
+
+    return [c.text for c in prepare(article.body, title=article.title, lexicon=None).chunks]
+
+
+def test_a_page_whose_markup_wraps_inside_a_sentence_reads_it_whole(tmp_path):
+    page = (
+        "<html><head><title>मौसम</title></head><body><article><h1>मौसम</h1>"
+        f"{_WRAPPED_PARAGRAPH}<noscript>कृपया जावास्क्रिप्ट चालू करें</noscript>"
+        "<p>दूसरा अनुच्छेद भी लंबा है और इसमें पूरी खबर का बाकी हिस्सा लिखा गया है।</p></article></body></html>"
+    )
+    spoken = " ".join(_spoken(load_article(write(tmp_path, "news.html", page))))
+    assert "मुंबई में भारी बारिश हुई। लोग घरों में रहे और स्कूल बंद रहे।" in spoken
+    assert "जावास्क्रिप्ट" not in spoken
+
+
+def test_a_feed_entry_with_inline_markup_reads_its_sentence_whole(tmp_path):
+    entry = _WRAPPED_PARAGRAPH.replace("<", "&lt;").replace(">", "&gt;")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<title>मौसम की खबर</title><description>{entry}</description></item></channel></rss>"
+    )
+    article = load_article(write(tmp_path, "news.rss", feed))
+    assert article.body == "मुंबई में भारी बारिश हुई। लोग घरों में रहे और स्कूल बंद रहे।"
+
+
+_CLEAN_TEXT = st.lists(
+    st.sampled_from(
+        list("कखगघचजटडतदनपबमयरलवशसहािीुूेैोौंँ़्।॥ ABCabcxyz0123456789.,;:!?-—–'\"“”‘’()%₹$£€")
+        + ["\n", "\r\n", "\r", "\u2028", "\u2029", "\t"]
+    ),
+    max_size=200,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CLEAN_TEXT)
+def test_text_ftfy_would_leave_alone_is_repaired_the_same_without_it(text):
+    """_repair skips importing ftfy for text it would not change (speed); same result."""
+    import ftfy
+
+    from narrator.articles import _repair
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, uncurl_quotes=False, fix_character_width=False, explain=False
+    )
+    assert _repair(text) == unicodedata.normalize("NFC", ftfy.fix_text(text, config=config))

@@ -135,12 +135,19 @@ def test_date_stamps_and_bylines_go(stamp):
     assert_only_body_left(noise_before=f"{stamp}\n\n")
 
 
-def test_urls_emails_and_html_leftovers_go():
+def test_addresses_are_kept_to_be_read_and_html_leftovers_go():
+    # issue #11 class 7: a web address is spoken (its host), never silently dropped;
+    # the unreadable path and the script are listed as removed
     text = (
         "<p>ज़्यादा जानकारी के लिए https://example.com/news?id=1 देखें या news@example.com पर "
         "लिखें।</p><script>var ad = 1;</script><br/>बाजार&nbsp;बंद &amp; शांत है।"
     )
-    assert cleaned(text) == "ज़्यादा जानकारी के लिए देखें या पर लिखें।\n\nबाजार बंद & शांत है।"
+    result = clean(text)
+    assert result.text == (
+        "ज़्यादा जानकारी के लिए example.com देखें या news@example.com पर लिखें।\n\nबाजार बंद & शांत है।"
+    )
+    assert ("/news?id=1", "address") in [(r.text, r.reason) for r in result.removed]
+    assert any(r.reason == "html" and "var ad" in r.text for r in result.removed)
 
 
 def test_chinese_run_glued_to_a_hindi_sentence_goes_and_the_sentence_ends_with_danda():
@@ -149,7 +156,7 @@ def test_chinese_run_glued_to_a_hindi_sentence_goes_and_the_sentence_ends_with_d
     assert result.text == (
         'हुआंग का यह बयान बाजार को एक "विश्वास की गोली" देता है, और यह फिर से NVIDIA के AI युग में।'
     )
-    assert "核心价值和长期发展潜力的强调。" in result.removed
+    assert "核心价值和长期发展潜力的强调。" in [r.text for r in result.removed]
 
 
 def test_foreign_run_inside_a_sentence_goes_and_the_sentence_continues():
@@ -293,3 +300,64 @@ def test_a_page_from_an_unseen_site_keeps_only_the_article():
 def test_an_opinion_heading_late_in_the_article_keeps_what_follows():
     text = f"{BODY}\n\n{BODY}\n\nटिप्पणी\n\nसंपादक की राय में यह फैसला देर से आया, लेकिन सही दिशा में है।"
     assert cleaned(text) == text
+
+
+# --- issue #11 class 4: rules keyed on a label or a position never swallow real text ---------
+
+
+def test_a_read_also_line_followed_by_short_paragraphs_keeps_their_sentences():
+    text = (
+        f"{BODY}\n\nयह भी पढ़ें\n\nदिल्ली में प्रदूषण बढ़ा\n\n"
+        "बारिश से फ़सल को फ़ायदा होगा।\n\nकिसान खुश हैं।"
+    )
+    result = clean(text)
+    assert result.text == f"{BODY}\n\nबारिश से फ़सल को फ़ायदा होगा।\n\nकिसान खुश हैं।"
+    assert [(r.text, r.reason) for r in result.removed] == [
+        ("यह भी पढ़ें", "read-also"),
+        ("दिल्ली में प्रदूषण बढ़ा", "read-also"),
+    ]
+
+
+def test_a_comments_heading_late_in_the_text_drops_comments_but_no_sentence():
+    text = (
+        f"{BODY}\n\n{BODY}\n\nComments (3)\n\nRahul: bahut badhiya lekh\n\n"
+        "मौसम विभाग ने शाम को एक और चेतावनी जारी की।"
+    )
+    result = clean(text)
+    assert result.text == f"{BODY}\n\n{BODY}\n\nमौसम विभाग ने शाम को एक और चेतावनी जारी की।"
+    assert {r.reason for r in result.removed} == {"comments"}
+
+
+@pytest.mark.parametrize(
+    ("noise", "reason"),
+    [
+        ("Read Also", "read-also"),
+        ("टिप्पणी करें", "comments"),
+        ("विज्ञापन", "chrome"),
+        ("फोटो: PTI", "credit"),
+        ("प्रकाशित: 15 अक्टूबर 2024, 10:30 IST", "stamp"),
+        ("Share this article", "share"),
+    ],
+)
+def test_every_removed_passage_says_why(noise, reason):
+    result = clean(f"{noise}\n\n{BODY}")
+    assert result.text == BODY
+    assert [(r.text, r.reason) for r in result.removed] == [(noise, reason)]
+
+
+# --- issue #11 class 9: HTML in pasted text --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>मुंबई में <b>भारी <i>बारिश</i></b> हुई।</p>",
+        "<p>मुंबई में <b>भारी <i>बारिश</b> हुई।</p>",  # tags closed in the wrong order
+        "<p>मुंबई में <b class='x'>भारी <i>बारिश हुई।</p>",  # never closed
+        "मुंबई में <b>भारी <i class=x बारिश हुई।",  # a tag that lost its ">"
+        "<p>मुंबई में भारी बारिश हुई।<noscript>कृपया जावास्क्रिप्ट चालू करें</noscript></p>",
+        "<p>मुंबई में भारी बारिश हुई।<noscript>कृपया जावास्क्रिप्ट चालू करें",  # unclosed noscript
+    ],
+)
+def test_inline_tags_never_split_a_sentence_and_noscript_is_not_spoken(html):
+    assert clean(html).text == "मुंबई में भारी बारिश हुई।"

@@ -69,5 +69,5 @@ def test_every_path_or_url_argument_uses_that_rule() -> None:
     from narrator.tui.screens import open_dialog
 
     for module in (articles, library, podcast, batch, job, open_dialog):
-        used = getattr(module, "is_url", None) or getattr(module, "_is_url")
+        used = getattr(module, "is_url", None) or module._is_url
         assert used is is_url, module

@@ -8,6 +8,7 @@ import pytest
 from narrator.text.numbers import (
     cardinal,
     digits,
+    english_number,
     half_form,
     ordinal,
     read_date,
@@ -154,3 +155,38 @@ def test_dates_and_fractions() -> None:
     assert read_fraction(3, 4) == "तीन चौथाई"
     assert read_fraction(5, 8) == "पाँच बटा आठ"
     assert digits("2025") == "दो शून्य दो पाँच"
+
+
+# issue #11 class 7: digits in product and technology codes are read in English
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("1", "वन"),
+        ("4", "फ़ोर"),
+        ("10", "टेन"),
+        ("15", "फ़िफ़्टीन"),
+        ("24", "ट्वेंटी फ़ोर"),
+        ("100", "हंड्रेड"),  # H100
+        ("200", "टू हंड्रेड"),  # B200
+        ("320", "थ्री ट्वेंटी"),  # A320
+        ("305", "थ्री ओ फ़ाइव"),
+        ("737", "सेवन थर्टी सेवन"),
+        ("4090", "फ़ोर्टी नाइंटी"),  # read in pairs
+        ("1080", "टेन एटी"),
+        ("2100", "ट्वेंटी वन हंड्रेड"),
+        ("5000", "फ़ाइव थाउज़ेंड"),
+        ("07", "ज़ीरो सेवन"),  # a leading zero: digit by digit
+        ("12345", "वन टू थ्री फ़ोर फ़ाइव"),
+        ("4.5", "फ़ोर पॉइंट फ़ाइव"),
+    ],
+)
+def test_english_number(written: str, words: str) -> None:
+    assert english_number(written) == words
+
+
+def test_trailing_zero_decimals_say_nothing() -> None:
+    # issue #11 class 8: $30.0 मिलियन is तीस मिलियन डॉलर, not "तीस दशमलव शून्य"
+    assert read_number("30.0") == "तीस"
+    assert read_number("30.00", before_multiplier=True) == "तीस"
+    assert read_number("2.50", before_multiplier=True) == "ढाई"
+    assert read_number("2.50") == "दो दशमलव पाँच शून्य"  # a measurement keeps its digits

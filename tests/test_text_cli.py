@@ -98,7 +98,8 @@ def test_json_gives_chunks_with_their_spans(capsys):
         assert chunk["source_text"] == cleaned[chunk["source_start"] : chunk["source_end"]]
         assert chunk["text"] and chunk["source_text"]
     assert chunks[-1]["ends_paragraph"]
-    assert any("पढ़ें" in r or "Read Also" in r for r in data["removed"])
+    assert any("पढ़ें" in r["text"] or "Read Also" in r["text"] for r in data["removed"])
+    assert all(r["reason"] for r in data["removed"])  # each removal says why
 
 
 BAD_FILES = {

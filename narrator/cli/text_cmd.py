@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             "date": article.date.isoformat() if article.date else None,
             "max_chars": max_chars or DEFAULT_MAX_CHARS,
             "cleaned": script.cleaned,
-            "removed": script.removed,
+            "removed": [{"text": r.text, "reason": r.reason} for r in script.removed],
             "chunks": [
                 {
                     "index": c.index,

@@ -2,16 +2,20 @@
 
 Scraped articles carry the page around them: "यह भी पढ़ें" / "Read Also" link
 lists, image-credit notes ("चित्र स्रोत नोट: ..."), picture captions, comment
-boxes, share and follow buttons, date stamps, URLs, HTML leftovers, and now and
-then a run of another script glued to a Hindi sentence (machine translation
-residue). The rules here look at the *shape* of a line (a label followed by a
-colon, a short line without a verb-final danda, a line that is nothing but a
-date) rather than at any one site's markup, so they carry over to sites not
-seen before.
+boxes, share and follow buttons, promotion ("click here", "follow us", get the
+app: promo.py), headlines of other stories (headlines.py), date stamps, the
+unreadable tails of web addresses, HTML leftovers, and now and then a run of
+another script glued to a Hindi sentence (machine translation residue). They
+also break lines inside sentences and glue sentences together (breaks.py). The
+rules here look at the *shape* of a line (a label followed by a colon, a short
+line without a verb-final danda, a line that is nothing but a date) rather than
+at any one site's markup, so they carry over to sites not seen before.
 
 The one hard promise: a sentence of the article itself is never dropped. A line
-that ends like a sentence (।, ?, !) is never taken for a caption or a button.
-Everything removed is reported in `CleanResult.removed` so the preview can show it.
+that ends like a sentence (।, ?, !, or "." after Hindi words) is never taken for
+a caption, a button or a link under a label, wherever it stands. Everything
+removed is reported in `CleanResult.removed`, with the reason, so the preview
+and `narrator text --json` can show it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["CleanResult", "clean", "find_date_stamp", "parse_date"]
+from narrator.text.breaks import (
+    rejoin_broken_lines,
+    split_fused_sentence_ends,
+    split_fused_words,
+    split_glued_sentences,
+)
+from narrator.text.dates import is_date_line, parse_date
+from narrator.text.headlines import drop_related_headlines
+from narrator.text.promo import remove_promo
+from narrator.text.script import Reason, Removal
+
+__all__ = ["CleanResult", "Removal", "clean", "drop_hidden_html", "find_date_stamp", "parse_date"]
 
 
 @dataclass
@@ -30,11 +45,12 @@ class CleanResult:
     """The cleaned article text and what was taken out of it.
 
     text     paragraphs separated by a blank line ("\\n\\n"), lines by "\\n"
-    removed  the dropped lines and fragments, in the order they were found
+    removed  the dropped lines and fragments with their reasons, in the order
+             they were found
     """
 
     text: str
-    removed: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
 
 
 # --- characters ------------------------------------------------------------
@@ -57,12 +73,20 @@ _HYPHENS = re.compile("[‐‑−]")
 _BULLET = re.compile("^\\s*[•●▪►▶◆■□○◦‣⁃·✓✔➤➜→*]+\\s+")
 _MULTISPACE = re.compile(" {2,}")
 
+# Text no reader sees: scripts, styles, <noscript> fallbacks (an unclosed one
+# ends at the next block tag), frames.
 _HTML_BLOCK = re.compile(
-    r"<(script|style|noscript|iframe)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+    r"<(script|style|noscript|iframe)\b[^>]*>.*?(?:</\1\s*>|(?=<(?:p|div|li|h[1-6]|br|/p|/div)\b)|\Z)",
+    re.DOTALL | re.IGNORECASE,
 )
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|p|li|h[1-6])\b[^<>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+# A tag whose ">" was lost ("<b class='x' भारी", "</i" at the end of a line).
+_HTML_UNCLOSED_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9]*(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>]+))?)*\s*/?(?=\s|<|$)",
+    re.MULTILINE,
+)
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 
 # Scripts a Hindi voice cannot read and that do not belong in a Hindi article:
@@ -77,8 +101,9 @@ _FOREIGN = (
 _FOREIGN_RUN = re.compile(f"[{_FOREIGN}](?:[\\s\\d,.!?;:'\"()\\-]*[{_FOREIGN}])*")
 _FOREIGN_SENTENCE_END = re.compile("[。！？．]")
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?<![\w.])(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
+# A path a reader can say: one or two words ("/hindi", "/news/india"), not ids or queries.
+_READABLE_PATH = re.compile(r"^/[A-Za-z]{1,15}(?:[-/][A-Za-z]{1,15})?/?$")
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:]?\s*\)|\[\s*\]")
 _PIPE_DANDA = re.compile(f"(?<=[{_DEVANAGARI}])\\s*\\|(?=\\s|$)")
 _SPACE_BEFORE_PUNCT = re.compile("\\s+([।॥,?!;:)])")
@@ -252,144 +277,7 @@ _PLATFORMS = frozenset(
     ]
 )
 
-# --- dates -----------------------------------------------------------------
-
-_MONTHS = {
-    "जनवरी": 1,
-    "फरवरी": 2,
-    "फ़रवरी": 2,
-    "मार्च": 3,
-    "अप्रैल": 4,
-    "अप्रेल": 4,
-    "मई": 5,
-    "जून": 6,
-    "जुलाई": 7,
-    "अगस्त": 8,
-    "सितंबर": 9,
-    "सितम्बर": 9,
-    "अक्टूबर": 10,
-    "अक्तूबर": 10,
-    "नवंबर": 11,
-    "नवम्बर": 11,
-    "दिसंबर": 12,
-    "दिसम्बर": 12,
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH_NAMES = _alternatives(";".join(_MONTHS))
-_WEEKDAYS = [
-    "सोमवार",
-    "मंगलवार",
-    "बुधवार",
-    "गुरुवार",
-    "बृहस्पतिवार",
-    "शुक्रवार",
-    "शनिवार",
-    "रविवार",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "mon",
-    "tue",
-    "tues",
-    "wed",
-    "thu",
-    "thur",
-    "thurs",
-    "fri",
-    "sat",
-    "sun",
-]
-_DEV_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_DATE_DMY = re.compile(
-    f"(\\d{{1,2}})(?:st|nd|rd|th)?\\s*[ ,.-]?\\s*({_MONTH_NAMES})\\.?,?\\s*(\\d{{4}})",
-    re.IGNORECASE,
-)
-_DATE_MDY = re.compile(
-    f"({_MONTH_NAMES})\\.?\\s+(\\d{{1,2}})(?:st|nd|rd|th)?,?\\s+(\\d{{4}})", re.IGNORECASE
-)
-_DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
-_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?(?!\d)", re.IGNORECASE)
-_DATE_TOKENS = re.compile(
-    f"{_MONTH_NAMES}|{'|'.join(_WEEKDAYS)}|\\b(?:am|pm|ist|gmt|utc|hrs|a\\.m|p\\.m)\\b|बजे|तारीख|"
-    "दिनांक|समय|अपराह्न|पूर्वाह्न|सुबह|शाम|दोपहर|रात|\\d+(?:st|nd|rd|th)?|[\\s,./:|()\\-–—+]",
-    re.IGNORECASE,
-)
-
-
-def parse_date(text: str) -> datetime | None:
-    """The first calendar date written in `text` (with its time when one follows)."""
-    text = text.translate(_DEV_DIGITS)
-    found: list[tuple[int, datetime]] = []
-    for pattern, order in (
-        (_DATE_ISO, "ymd"),
-        (_DATE_DMY, "dmy"),
-        (_DATE_MDY, "mdy"),
-        (_DATE_NUMERIC, "dmy"),
-    ):
-        for m in pattern.finditer(text):
-            parts = dict(zip(order, m.groups(), strict=True))
-            month = parts["m"]
-            month_num = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
-            try:
-                date = datetime(int(parts["y"]), month_num or 0, int(parts["d"]))
-            except (TypeError, ValueError):
-                continue
-            time = _TIME.search(text, m.end(), m.end() + 25)
-            if time:
-                hour, minute = int(time.group(1)), int(time.group(2))
-                suffix = (time.group(3) or "").lower().replace(".", "")
-                if suffix == "pm" and hour < 12:
-                    hour += 12
-                elif suffix == "am" and hour == 12:
-                    hour = 0
-                if hour < 24 and minute < 60:
-                    date = date.replace(hour=hour, minute=minute)
-            found.append((m.start(), date))
-            break
-    return min(found, key=lambda f: f[0])[1] if found else None
-
-
-def _is_date_line(line: str) -> bool:
-    """A line that is nothing but a date and/or time ("15 अक्टूबर 2024, 10:30 IST")."""
-    if len(line) > 80 or not re.search(r"\d|[०-९]", line):
-        return False
-    digits = line.translate(_DEV_DIGITS)
-    has_date = bool(
-        _DATE_DMY.search(digits)
-        or _DATE_MDY.search(digits)
-        or _DATE_ISO.search(digits)
-        or _DATE_NUMERIC.search(digits)
-        or _TIME.search(digits)
-    )
-    return has_date and not _DATE_TOKENS.sub("", digits).strip()
+# --- stamps ------------------------------------------------------------------
 
 
 def _is_stamp_line(line: str) -> bool:
@@ -401,9 +289,9 @@ def _is_stamp_line(line: str) -> bool:
     label = _STAMP_LABEL_DATE.match(line)
     if label:
         rest = line[label.end() :]
-        if _is_date_line(rest) or _AGO.match(rest):
+        if is_date_line(rest) or _AGO.match(rest):
             return True
-    return bool(_BYLINE.match(line)) or _is_date_line(line) or bool(_AGO.match(line))
+    return bool(_BYLINE.match(line)) or is_date_line(line) or bool(_AGO.match(line))
 
 
 def find_date_stamp(text: str) -> datetime | None:
@@ -428,33 +316,55 @@ def clean(text: str) -> CleanResult:
     """Remove boilerplate and normalize characters; keep every article sentence.
 
     Returns the cleaned text (paragraphs joined by a blank line) and the list
-    of what was removed.
+    of what was removed, each passage with its reason. The passes, in order:
+    HTML and code points; hard-wrapped paragraphs unwrapped and lines broken
+    inside a sentence joined; headlines of
+    other stories at the start of a line; sentence ends glued to the next word
+    given their space; promotion blocks; whole boilerplate lines; URLs, stray
+    scripts and spacing within a line.
     """
-    removed: list[str] = []
+    removed: list[Removal] = []
     text = _strip_html(text, removed)
-    text = _normalize_characters(text)
+    text = _normalize_code_points(text)
+    text = "\n".join(_unwrap_hard_wrapped([line.strip() for line in text.split("\n")]))
+    text = rejoin_broken_lines(text, keep_apart=_stands_alone)
+    text = "\n".join(drop_related_headlines(text.split("\n"), removed))
+    text = split_glued_sentences(text)
+    text = split_fused_sentence_ends(text)
+    text = split_fused_words(text)
+    text = _normalize_punctuation(text)
+    text = remove_promo(text, removed)
     lines = [line.strip() for line in text.split("\n")]
     lines = _drop_boilerplate(lines, removed)
     lines = [_clean_inline(line, removed) for line in lines]
-    lines = _unwrap_hard_wrapped(lines)
     return CleanResult(_assemble(lines), removed)
 
 
-def _strip_html(text: str, removed: list[str]) -> str:
-    """HTML left in scraped text: scripts and styles go, tags become line breaks or nothing."""
+def _strip_html(text: str, removed: list[Removal]) -> str:
+    """HTML left in scraped text: scripts and styles go, tags become line breaks or nothing.
+
+    An inline tag (<b>, <i>, <a>), closed or not, becomes nothing, so it never
+    splits a sentence; only block tags (<p>, <br>, <li>, <h1>...) break a line.
+    """
     if "<" in text:
         for m in _HTML_BLOCK.finditer(text):
-            removed.append(m.group()[:200])
+            removed.append(Removal(m.group()[:200], Reason.HTML))
         text = _HTML_BLOCK.sub("", text)
         text = _HTML_COMMENT.sub("", text)
         text = _HTML_BREAK.sub("\n", text)
         text = _HTML_TAG.sub("", text)
+        text = _HTML_UNCLOSED_TAG.sub("", text)
     if "&" in text:
         text = _HTML_ENTITY.sub(lambda m: html.unescape(m.group()), text)
     return text
 
 
-def _normalize_characters(text: str) -> str:
+def drop_hidden_html(markup: str) -> str:
+    """HTML without the text no reader sees (<script>, <style>, <noscript>, <iframe>)."""
+    return _HTML_BLOCK.sub("", markup) if "<" in markup else markup
+
+
+def _normalize_code_points(text: str) -> str:
     text = text.replace("\r\n", "\n")
     text = re.sub("[\r\u2028\u2029\x0b\x0c\x85]", "\n", text)
     text = unicodedata.normalize("NFC", text)
@@ -463,14 +373,17 @@ def _normalize_characters(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _JOINER.sub(_keep_joiner, text)
     text = _SPACES.sub(" ", text)
-    text = _CONTROL.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def _normalize_punctuation(text: str) -> str:
+    """One form for each quote, dash and hyphen (after the quotes told which sentence they close)."""
     text = _LATIN_APOSTROPHE.sub("'", text)
     text = _DOUBLE_QUOTES.sub('"', text)
     text = _SINGLE_QUOTES.sub('"', text)
     text = _HYPHENS.sub("-", text)
     text = _RANGE_DASH.sub("-", text)
-    text = _DASHES.sub(_dash, text)
-    return text
+    return _DASHES.sub(_dash, text)
 
 
 def _keep_joiner(m: re.Match[str]) -> str:
@@ -493,8 +406,33 @@ def _key(line: str) -> str:
 
 
 def _is_sentence(line: str) -> bool:
-    """Ends like a sentence of prose: such a line is never a caption or a button."""
-    return line.rstrip("\"')]").endswith(tuple("।॥?!"))
+    """Ends like a sentence of prose: such a line is never a caption or a button.
+
+    A full stop counts on a line of Hindi words (many sites end
+    Hindi sentences with "."); "Photo: Reuters." does not.
+    """
+    end = line.rstrip("\"')]")
+    if end.endswith(tuple("।॥?!")):
+        return True
+    return end.endswith(".") and len(end.split()) >= 2 and bool(_HAS_DEVANAGARI.search(end))
+
+
+_KIND_REASON = {
+    "read-also": Reason.READ_ALSO,
+    "read-also-alone": Reason.READ_ALSO,
+    "comments": Reason.COMMENTS,
+    "chrome": Reason.CHROME,
+    "credit": Reason.CREDIT,
+    "stamp": Reason.STAMP,
+    "caption": Reason.CAPTION,
+    "share": Reason.SHARE,
+}
+# Kinds of line that stand alone: never joined to the line before or after.
+_ALONE = frozenset(_KIND_REASON) - {"share"}
+
+
+def _stands_alone(line: str) -> bool:
+    return _line_rule(_normalize_punctuation(line), first=False) in _ALONE
 
 
 def _line_rule(line: str, first: bool) -> str | None:
@@ -553,7 +491,7 @@ def _is_widget(line: str) -> bool:
     return sum(ch.isalpha() for ch in line) < 4 and not any(ch.isdigit() for ch in line)
 
 
-def _drop_boilerplate(lines: list[str], removed: list[str]) -> list[str]:
+def _drop_boilerplate(lines: list[str], removed: list[Removal]) -> list[str]:
     """Drop whole boilerplate lines (blank lines stay, to keep paragraph breaks)."""
     kinds: list[str | None] = []
     first_content = next((i for i, line in enumerate(lines) if line), -1)
@@ -584,44 +522,44 @@ def _drop_boilerplate(lines: list[str], removed: list[str]) -> list[str]:
                     kinds[j] = "caption"
 
     # Tail markers: after "Read Also" / "Related" the page lists other stories,
-    # after "Comments" / "Join the conversation" come readers' comments.
+    # after "Comments" / "Join the conversation" come readers' comments. What
+    # follows a marker goes only when it does not read as a sentence: a
+    # complete sentence is never dropped because of where it stands.
     for n, i in enumerate(content):
         if kinds[i] not in ("read-also-alone", "comments"):
             continue
-        following = content[n + 1 :]
+        following = [j for j in content[n + 1 :] if not drop[j]]
         position = sum(len(line) for line in lines[:i]) / total
-        if kinds[i] == "comments" and position > 0.6:
-            for j in following:
-                drop[j] = True
+        links = [j for j in following if len(lines[j]) <= 150 and not _is_sentence(lines[j])]
+        if (kinds[i] == "comments" and position > 0.6) or len(links) == len(following):
+            for j in links:
+                drop[j], kinds[j] = True, kinds[i]
             break
-        if all(drop[j] or (len(lines[j]) <= 150) for j in following):
-            for j in following:
-                drop[j] = True
-            break
-        # an inline "यह भी पढ़ें" box: the link lines right under it, up to a blank line
-        k = i + 1
-        while k < len(lines) and lines[k] and not _is_sentence(lines[k]) and len(lines[k]) <= 150:
-            drop[k] = True
-            k += 1
+        # an inline "यह भी पढ़ें" box: the link lines under it, up to the first sentence
+        for j in content[n + 1 :]:
+            if _is_sentence(lines[j]) or len(lines[j]) > 150:
+                break
+            drop[j], kinds[j] = True, kinds[i]
 
     kept = []
-    for line, dropped in zip(lines, drop, strict=True):
+    for line, dropped, kind in zip(lines, drop, kinds, strict=True):
         if dropped and line:
-            removed.append(line)
+            removed.append(Removal(line, _KIND_REASON[kind or "chrome"]))
         else:
             kept.append(line)
     return kept
 
 
-def _clean_inline(line: str, removed: list[str]) -> str:
-    """Within a kept line: URLs, emails, credit parentheses, stray scripts, spacing."""
+def _clean_inline(line: str, removed: list[Removal]) -> str:
+    """Within a kept line: web addresses, credit parentheses, stray scripts, spacing."""
     if not line:
         return line
     line = _BULLET.sub("", line)
-    for pattern in (_URL, _EMAIL, _INLINE_CREDIT):
-        for m in pattern.finditer(line):
-            removed.append(m.group())
-        line = pattern.sub(" ", line)
+    if "/" in line or "www" in line.lower():
+        line = _URL.sub(lambda m: _speakable_address(m, removed), line)
+    for m in _INLINE_CREDIT.finditer(line):
+        removed.append(Removal(m.group(), Reason.CREDIT))
+    line = _INLINE_CREDIT.sub(" ", line)
     line = _GUILLEMETS.sub('"', line)
     line = _EMPTY_BRACKETS.sub(" ", line)
     line = _remove_foreign(line, removed)
@@ -629,19 +567,37 @@ def _clean_inline(line: str, removed: list[str]) -> str:
     line = _MULTISPACE.sub(" ", line).strip()
     line = _SPACE_BEFORE_PUNCT.sub(r"\1", line)
     if line and not any(ch.isalnum() for ch in line):
-        removed.append(line)  # only punctuation left once the noise went
+        removed.append(Removal(line, Reason.PUNCTUATION))  # only punctuation left
         return ""
     return line
 
 
-def _remove_foreign(line: str, removed: list[str]) -> str:
+def _speakable_address(m: re.Match[str], removed: list[Removal]) -> str:
+    """A web address as a newsreader says it: the host, and a short path of words.
+
+    "https://www.bbc.com/hindi" keeps "www.bbc.com/hindi"; the scheme goes
+    unsaid, and a path of ids and queries ("/news?id=1") is listed as removed.
+    """
+    url = m.group()
+    trail = len(url) - len(url.rstrip(".,;:!?"))
+    url, tail = url[: len(url) - trail], url[len(url) - trail :]
+    address = re.sub(r"^https?://", "", url, flags=re.IGNORECASE)
+    split = re.match(r"([^/?#]*)(.*)", address, re.DOTALL)
+    host, path = (split[1], split[2]) if split else (address, "")
+    if path and not _READABLE_PATH.match(path):
+        removed.append(Removal(path, Reason.ADDRESS))
+        path = ""
+    return f" {host}{path.rstrip('/')}{tail} " if host else f" {tail}"
+
+
+def _remove_foreign(line: str, removed: list[Removal]) -> str:
     """Drop runs of another script; a Hindi sentence they ended gets its danda back."""
     if not re.search(f"[{_FOREIGN}]", line):
         return line
     out = []
     last = 0
     for m in _FOREIGN_RUN.finditer(line):
-        removed.append(m.group())
+        removed.append(Removal(m.group(), Reason.FOREIGN_SCRIPT))
         head = line[last : m.start()]
         tail_start = m.end()
         # eat CJK sentence punctuation or a plain full stop right after the run
@@ -690,10 +646,10 @@ def _unwrap_hard_wrapped(lines: list[str]) -> list[str]:
         block.clear()
 
     for line in lines:
-        if line:
+        if line and not _stands_alone(line):
             block.append(line)
         else:
-            flush()
+            flush()  # a blank line, or a label, stamp or credit: never part of a paragraph
             out.append(line)
     flush()
     return out

@@ -63,6 +63,9 @@ _OTHER_PUNCT = str.maketrans({"॥": "।", "،": ",", "؛": ";", "؟": "?", "�
 _NOT_SPOKEN = re.compile(r"[^\u0900-\u0965\u0970-\u097F\u200c\u200d ।?!,;:\-]+")
 _LONE_HYPHEN = re.compile(rf"(?<!{_DEV_WORD})-|-(?!{_DEV_WORD})")
 _SPACES = re.compile(r"\s+")
+# Titles before a name are said in full: "डॉ. सिंह" -> डॉक्टर सिंह (Latin "Dr." is in the lexicon).
+_TITLE_WORDS = {"डॉ": "डॉक्टर", "प्रो": "प्रोफ़ेसर"}
+_TITLES = re.compile(rf"(?<!{_DEV_WORD})(डॉ|प्रो)\.\s*(?={_DEV_WORD})")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([।?!,;:])")
 _PUNCT_RUN = re.compile(r"([,;:])(?:\s*[,;:])+")
 _SOFT_BEFORE_HARD = re.compile(r"[,;:]\s*([।?!])")
@@ -96,7 +99,7 @@ def _ascii_digit(m: re.Match[str]) -> str:
 
 def _symbols(text: str) -> str:
     text = text.translate(_OTHER_PUNCT)
-    text = _QUOTES.sub("", text)
+    text = _QUOTES.sub(" ", text)  # a quote between two words is a word boundary
     text = _ELLIPSIS.sub(", ", text)
     text = _DASHES.sub(", ", text)
     text = _BRACKETS.sub(", ", text)
@@ -131,6 +134,7 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     if lexicon is not None:
         text = lexicon.apply(text)
     text = _builtin_tokens().apply(text)
+    text = _TITLES.sub(lambda m: _TITLE_WORDS[m[1]] + " ", text)
     text = expand_urls(text)
     text = expand_numbers(text, spell=latin_word)
     text = latin_words(text)

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narrator.text.dates import EN_MONTH_PATTERN, HI_MONTH_PATTERN, MONTHS, month_number
+
 # --------------------------------------------------------------------------
 # word tables
 
@@ -59,35 +61,6 @@ SCALE: tuple[tuple[int, str], ...] = (
 
 MINUS = "माइनस"
 POINT = "दशमलव"
-
-MONTHS: tuple[str, ...] = (
-    "जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून",
-    "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
-)  # fmt: skip
-
-# English month names and abbreviations (lower case) -> month number.
-EN_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
-    (
-        "january jan", "february feb", "march mar", "april apr", "may", "june jun",
-        "july jul", "august aug", "september sep sept", "october oct",
-        "november nov", "december dec",
-    ),
-    start=1,
-):
-    for _n in _names.split():
-        EN_MONTHS[_n] = _i
-# Hindi spellings seen in news (with and without nukta / anusvara variants).
-HI_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
-    (
-        "जनवरी", "फ़रवरी फरवरी", "मार्च", "अप्रैल अप्रेल", "मई", "जून", "जुलाई",
-        "अगस्त", "सितंबर सितम्बर", "अक्टूबर अक्तूबर", "नवंबर नवम्बर", "दिसंबर दिसम्बर",
-    ),
-    start=1,
-):
-    for _n in _names.split():
-        HI_MONTHS[_n] = _i
 
 # Ordinals that are not "<cardinal>वाँ": stems take ा / े / ी.
 _IRREGULAR_ORDINAL = {1: "पहल", 2: "दूसर", 3: "तीसर", 4: "चौथ", 6: "छठ"}
@@ -180,7 +153,11 @@ def read_number(s: str, *, before_multiplier: bool = False) -> str:
         sign, s = "प्लस ", s[1:]
     if "." in s:
         int_part, _, frac = s.partition(".")
-        if before_multiplier and frac.rstrip("0") == "5":
+        if not frac.strip("0"):
+            return sign + read_integer(int_part or "0")  # 30.0 -> तीस: the zeros say nothing
+        if before_multiplier:
+            frac = frac.rstrip("0")  # 2.50 करोड़ -> ढाई करोड़
+        if before_multiplier and frac == "5":
             half = half_form(int_part)
             if half:
                 return sign + half
@@ -247,6 +224,55 @@ def read_time(hour: int, minute: int, second: int | None = None, *, ampm: str | 
     if second is not None:
         words += f" {cardinal(second)} सेकंड"
     return words
+
+
+# Digits in product and technology codes are read in English, as Hindi
+# newsreaders do: H100 -> एच-हंड्रेड, 4G -> फ़ोर-जी, RTX 4090 -> फ़ोर्टी नाइंटी.
+EN_ONES: tuple[str, ...] = (
+    "ज़ीरो", "वन", "टू", "थ्री", "फ़ोर", "फ़ाइव", "सिक्स", "सेवन", "एट", "नाइन",
+    "टेन", "इलेवन", "ट्वेल्व", "थर्टीन", "फ़ोर्टीन", "फ़िफ़्टीन", "सिक्सटीन", "सेवनटीन",
+    "एटीन", "नाइनटीन",
+)  # fmt: skip
+EN_TENS: tuple[str, ...] = (
+    "", "", "ट्वेंटी", "थर्टी", "फ़ोर्टी", "फ़िफ़्टी", "सिक्सटी", "सेवेंटी", "एटी", "नाइंटी",
+)  # fmt: skip
+
+
+def _english_below_100(n: int) -> str:
+    if n < 20:
+        return EN_ONES[n]
+    tens, ones = divmod(n, 10)
+    return EN_TENS[tens] + (f" {EN_ONES[ones]}" if ones else "")
+
+
+def _english_pair(n: int) -> str:
+    """The second half of a number read in pairs: 05 -> ओ फ़ाइव, 90 -> नाइंटी."""
+    return f"ओ {EN_ONES[n]}" if n < 10 else _english_below_100(n)
+
+
+def english_number(written: str) -> str:
+    """A code's digits the English way: 100 -> हंड्रेड, 24 -> ट्वेंटी फ़ोर,
+    4090 -> फ़ोर्टी नाइंटी, 737 -> सेवन थर्टी सेवन, 4.5 -> फ़ोर पॉइंट फ़ाइव;
+    a leading zero or more than four digits: digit by digit."""
+    whole, dot, frac = written.partition(".")
+    if dot:
+        tail = " ".join(EN_ONES[int(c)] for c in frac if c.isdigit())
+        return f"{english_number(whole)} पॉइंट {tail}".strip()
+    if not whole.isdigit():
+        return ""
+    n = int(whole)
+    if (len(whole) > 1 and whole[0] == "0") or len(whole) > 4:
+        return " ".join(EN_ONES[int(c)] for c in whole)
+    if n < 100:
+        return _english_below_100(n)
+    if n % 1000 == 0:
+        return f"{EN_ONES[n // 1000]} थाउज़ेंड"
+    if n % 100 == 0:
+        hundreds = n // 100
+        return "हंड्रेड" if hundreds == 1 else f"{_english_below_100(hundreds)} हंड्रेड"
+    if n < 1000:
+        return f"{EN_ONES[n // 100]} {_english_pair(n % 100)}"
+    return f"{_english_below_100(n // 100)} {_english_pair(n % 100)}"
 
 
 _FRACTIONS = {(1, 2): "आधा", (1, 4): "एक चौथाई", (3, 4): "तीन चौथाई", (1, 3): "एक तिहाई",
@@ -338,8 +364,8 @@ _NE = r"(?![\d]|[.,]\d)"  # number ends here
 
 _ISO_DATE = re.compile(rf"{_NB}(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?![\d])")
 _DMY_DATE = re.compile(rf"{_NB}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d])")
-_EN_MONTH = r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-_HI_MONTH = "|".join(sorted(HI_MONTHS, key=len, reverse=True))
+_EN_MONTH = EN_MONTH_PATTERN
+_HI_MONTH = HI_MONTH_PATTERN
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![{W}])(?P<mon>{_EN_MONTH}|{_HI_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?:,\s*|\s+)(?P<year>\d{{4}})(?![\d])"
@@ -381,7 +407,9 @@ _RANGE = re.compile(
     rf"(?P<score>\s+से(?![{W}]))?"
 )
 _MIXED_FRACTION = re.compile(rf"{_NB}(\d+)\s+1/2(?![\d/])")
-_FRACTION = re.compile(rf"{_NB}(\d{{1,4}})\s?[/⁄]\s?(\d{{1,4}})(?![\d/])")
+_FRACTION = re.compile(
+    rf"{_NB}(\d{{1,4}})\s?[/⁄]\s?(\d{{1,4}})(?![\d/])(?P<runs>\s?रन(?![\u0900-\u0963\u0971-\u097f]))?"
+)
 # Regular suffixes may stand after a space ("5 वीं"); the irregular ones only glued
 # ("1ला", "4थी"), because ला / ले / थे / थी ... are also words of their own.
 _ORD_HI = re.compile(
@@ -391,7 +419,24 @@ _IRREGULAR_SUFFIX = {"ल": (1,), "र": (2, 3), "थ": (4,), "ठ": (6,)}
 _ORD_EN = re.compile(rf"{_NB}(\d+)(st|nd|rd|th)(?![A-Za-z])")
 _DECADE = re.compile(rf"{_NB}(\d{{2,4}})['’]?s(?![A-Za-z])(?P<post>\s+(?:में|से|तक|के|की|का|पर|को))?")
 _APPROX = re.compile(r"[~≈]\s*(?=\d)")
-_HASH_NUM = re.compile(r"#\s?(?=\d)")
+_HASH_NUM = re.compile(r"#\s?(?=\d+(?![\dA-Za-z]))")  # "#1" is a rank; "#100Women" a hashtag
+# A cricket score (287/6: runs for wickets) and a not-out innings (78*).
+_NOT_OUT = re.compile(rf"{_NB}(\d{{1,3}})\*(?![\w*])")
+# Tennis sets: "6-4, 7-6(8-6)" (a list of sets, or one set with its tie-break).
+_SET = r"[0-7]-[0-7](?:\s?\(\d{1,2}-\d{1,2}\))?"
+_TENNIS = re.compile(
+    rf"(?<![\d.,\-]){_SET}(?:\s?,\s?{_SET})+(?![\d\-])|(?<![\d.,\-])[0-7]-[0-7]\s?\(\d{{1,2}}-\d{{1,2}}\)"
+)
+_TIE_BREAK = re.compile(r"([0-7])-([0-7])(?:\s?\((\d{1,2})-(\d{1,2})\))?")
+# Digits glued to Latin letters written in Devanagari: 3-डी, 4जी, 5के.
+_DEV_LETTER_CODE = re.compile(
+    rf"{_NB}(\d{{1,4}})-?(?P<letters>(?:एक्स|डब्ल्यू|क्यू|ज़ेड|जेड|वाई|एच|एफ़|एफ|एल|एम|एन|एस|आर|आई|डी|जी|के|बी|सी|टी|पी|ए)+)"
+    r"(?![\u0900-\u0963\u0971-\u097f])"
+)
+# A day written as an ordinal before a month: "1st जनवरी" is पहली जनवरी.
+_ORD_DAY_MONTH = re.compile(
+    rf"{_NB}(\d{{1,2}})(?:st|nd|rd|th)\s*(?=(?:{EN_MONTH_PATTERN}|{HI_MONTH_PATTERN})(?![A-Za-z]))"
+)
 _NO_NUM = re.compile(r"(?<![A-Za-z])(?:No|no|NO)\.\s?(?=\d)")
 _UNIT = re.compile(
     rf"(?<![A-Za-z\d.,])(?P<num>\d+(?:[,.]\d+)*)(?P<sp>\s?)(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})"
@@ -455,12 +500,8 @@ def _date_dmy(m: re.Match[str]) -> str:
     return _pad(read_date(d, mo, year))
 
 
-def _month_num(name: str) -> int:
-    return EN_MONTHS.get(name.lower().rstrip("."), 0) or HI_MONTHS.get(name, 0)
-
-
 def _date_mdy(m: re.Match[str]) -> str:
-    mo, d = _month_num(m["mon"]), int(m["day"])
+    mo, d = month_number(m["mon"]), int(m["day"])
     if not mo or not 1 <= d <= 31:
         return m[0]
     written = None if m["mon"].isascii() else m["mon"]
@@ -468,7 +509,7 @@ def _date_mdy(m: re.Match[str]) -> str:
 
 
 def _date_dm(m: re.Match[str]) -> str:
-    mo, d = _month_num(m["mon"]), int(m["day"])
+    mo, d = month_number(m["mon"]), int(m["day"])
     if not mo or not 1 <= d <= 31:
         return m[0]
     return _pad(read_date(d, mo, int(m["year"]) if m["year"] else None))
@@ -536,8 +577,9 @@ def _range(m: re.Match[str]) -> str:
         return _pad(f"{read_number(a)} से {read_number(b)}") + m["score"].lstrip()
     if "-" in m["dash"] and m["dash"].strip() == "-" and len(a) == 4 and len(b) == 2 \
             and a.isdigit() and b.isdigit() and (int(a) + 1) % 100 == int(b):  # fmt: skip
-        # fiscal / season years: 2020-21 -> दो हज़ार बीस-इक्कीस
-        return _pad(f"{read_integer(a)}-{cardinal(int(b))}")
+        # fiscal / season years: 2020-21 -> दो हज़ार बीस-इक्कीस; 1999-00 -> ...-दो हज़ार
+        tail = read_integer(str(int(a) + 1)) if b == "00" else cardinal(int(b))
+        return _pad(f"{read_integer(a)}-{tail}")
     return _pad(f"{read_number(a)} से {read_number(b)}")
 
 
@@ -545,13 +587,22 @@ def _mixed_fraction(m: re.Match[str]) -> str:
     return _pad(half_form(m[1]) or read_integer(m[1]))
 
 
-def _fraction(m: re.Match[str]) -> str:
-    a, b = int(m[1]), int(m[2])
-    if (a, b) == (24, 7):
-        return " चौबीसों घंटे "
+def _fraction_words(a: int, b: int, m: re.Match[str]) -> str:
     if b == 0:
         return _pad(f"{read_integer(m[1])} बटा {read_integer(m[2])}")
     return _pad(read_fraction(a, b))
+
+
+def _fraction(m: re.Match[str]) -> str:
+    a, b = int(m[1]), int(m[2])
+    runs = m["runs"] or ""
+    if (a, b) == (24, 7):
+        return " चौबीसों घंटे " + runs
+    if (a, b) == (9, 11):
+        return " नाइन इलेवन " + runs
+    if 10 <= a <= 999 and b <= 10 and a > b:  # a cricket score: runs for wickets
+        return _pad(f"{cardinal(a)} रन पर {cardinal(b)} विकेट")
+    return _fraction_words(a, b, m) + runs
 
 
 def _ordinal_hi(m: re.Match[str]) -> str:
@@ -565,6 +616,24 @@ def _ordinal_hi(m: re.Match[str]) -> str:
         return _pad(ordinal(n, form))
     # keep the suffix as written (वां / वाँ): only the digits change
     return _pad(cardinal(n) + suffix)
+
+
+def _ordinal_day(m: re.Match[str]) -> str:
+    """"1st जनवरी" -> पहली जनवरी (the date is feminine); other days read as in any date."""
+    day = int(m[1])
+    return _pad("पहली" if day == 1 else cardinal(day))
+
+
+def _tennis(m: re.Match[str]) -> str:
+    """"6-4, 7-6(8-6)" -> छह-चार, सात-छह, टाईब्रेक आठ-छह: set scores, not ranges."""
+
+    def one(s: re.Match[str]) -> str:
+        words = f"{cardinal(int(s[1]))}-{cardinal(int(s[2]))}"
+        if s[3]:
+            words += f", टाईब्रेक {cardinal(int(s[3]))}-{cardinal(int(s[4]))}"
+        return words
+
+    return _pad(_TIE_BREAK.sub(one, m[0]))
 
 
 def _ordinal_en(m: re.Match[str]) -> str:
@@ -599,17 +668,13 @@ def _stray_digits(m: re.Match[str]) -> str:
 
 
 def _make_mixed(spell: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
-    """H100 -> एच सौ, Grok3 -> ग्रोक तीन, GPT-4o -> जीपीटी चार ओ: letters through `spell`."""
+    """H100 -> एच-हंड्रेड, Grok3 -> ग्रोक-थ्री, GPT-4o -> जीपीटी-फ़ोर-ओ: a code's
+    letters through `spell`, its digits in English, the parts joined by hyphens."""
 
     def mixed(m: re.Match[str]) -> str:
         parts = re.findall(r"[A-Za-z]+|\d+(?:\.\d+)?", m[0])
-        words = []
-        for p in parts:
-            if p[0].isdigit():
-                words.append(read_number(p))
-            else:
-                words.append(spell(p))
-        return _pad(" ".join(words))
+        words = [english_number(p) if p[0].isdigit() else spell(p) for p in parts]
+        return _pad("-".join(w for w in words if w))
 
     return mixed
 
@@ -622,12 +687,14 @@ def expand_numbers(text: str, spell: Callable[[str], str]) -> str:
         return text
     text = _APPROX.sub("लगभग ", text)
     text = _HASH_NUM.sub("नंबर ", text)
+    text = _TENNIS.sub(_tennis, text)
     text = _NO_NUM.sub("नंबर ", text)
     text = _PHONE.sub(_phone, text)
     text = _ID_NUMBER.sub(_id_number, text)
     text = _ISO_DATE.sub(_date_iso, text)
     text = _DMY_DATE.sub(_date_dmy, text)
     text = _MONTH_DAY_YEAR.sub(_date_mdy, text)
+    text = _ORD_DAY_MONTH.sub(_ordinal_day, text)
     text = _DAY_MONTH.sub(_date_dm, text)
     text = _TIME.sub(_time, text)
     text = _HOUR_AMPM.sub(_hour_ampm, text)
@@ -644,5 +711,7 @@ def expand_numbers(text: str, spell: Callable[[str], str]) -> str:
     text = _UNIT.sub(_unit, text)
     text = _RANGE.sub(_range, text)
     text = _MIXED.sub(_make_mixed(spell), text)
+    text = _DEV_LETTER_CODE.sub(lambda m: _pad(f"{english_number(m[1])}-{m['letters']}"), text)
+    text = _NOT_OUT.sub(lambda m: _pad(f"{read_integer(m[1])} नाबाद"), text)
     text = _PLAIN.sub(_plain, text)
     return _ANY_DIGIT.sub(_stray_digits, text)

@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why the cleaner took a passage out (shown by `narrator text --json` and the TUI)."""
+
+    HTML = "html"  # <script>, <style>, <noscript>: never text a reader sees
+    READ_ALSO = "read-also"  # "यह भी पढ़ें" / "Read Also" and the links under it
+    RELATED_HEADLINE = "related-headline"  # a linked headline of another story, no label
+    PROMO = "promo"  # app downloads, "follow us", "click here", subscribe
+    COMMENTS = "comments"  # a comment box and readers' comments
+    CHROME = "chrome"  # page furniture: ads, tags, notices, breadcrumbs, player controls
+    CREDIT = "credit"  # picture credits
+    CAPTION = "caption"  # picture captions and gallery counters
+    STAMP = "stamp"  # date stamps and bylines
+    SHARE = "share"  # share and follow buttons
+    ADDRESS = "address"  # the unreadable tail of a web address (path, query); the host is read
+    FOREIGN_SCRIPT = "foreign-script"  # a run of a script a Hindi voice cannot read
+    PUNCTUATION = "punctuation"  # a line left with nothing but punctuation
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One passage the cleaner removed, and the rule that removed it."""
+
+    text: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -47,15 +74,15 @@ class Chunk:
 class Script:
     """An article made ready to speak: cleaned text, its sentences and chunks.
 
-    `removed` lists what cleaning dropped (boilerplate, stray scripts) so the
-    preview can warn the user about it.
+    `removed` lists what cleaning dropped (boilerplate, stray scripts), each
+    with its reason, so the preview can warn the user about it.
     """
 
     title: str
     cleaned: str
     sentences: list[Sentence]
     chunks: list[Chunk]
-    removed: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
 
     @property
     def spoken_text(self) -> str:

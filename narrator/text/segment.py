@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from narrator.text import dates
 from narrator.text.script import Chunk, Sentence
 
 __all__ = ["FIRST_CHUNK_CHARS", "MIN_CHUNK_CHARS", "make_chunks", "split_sentences"]
@@ -33,6 +34,12 @@ MIN_CHUNK_CHARS = 12
 # before, up to the engine's limit.
 FIRST_CHUNK_CHARS = 80
 _BUDGET_OFF = 4000
+# Source characters no engine takes in one call (their limits are 250-500
+# spoken characters): a longer span is cut without being normalized first.
+_NEVER_FITS = 2000
+# No word is longer (URLs are cut to their host by the cleaner): a longer run
+# with no space is a pasted blob, cut into pieces of this size.
+_LONGEST_WORD = 100
 
 # --- sentence boundaries ---------------------------------------------------
 
@@ -334,7 +341,22 @@ class _Splitter:
         return spoken if _speakable(spoken) else ""
 
     def split(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Source span -> pieces (start, end, spoken) that each fit; recursive."""
+        """Source span -> pieces (start, end, spoken) that each fit; recursive.
+
+        A span longer than _NEVER_FITS is cut before it is normalized: no
+        engine speaks that much in one call, and normalizing every half of a
+        pasted 50,000-character blob on the way down would cost n log n.
+        """
+        if end - start > _LONGEST_WORD and not _SPACE_RUN.search(self.text, start, end):
+            pieces = self._blob_pieces(start, end)
+            if len(pieces) > 1:
+                return [part for s, e in pieces for part in self.split(s, e)]
+        if end - start > _NEVER_FITS:
+            cut = self._clause_cut(start, end) or self._word_cut(start, end)
+            if cut is not None:
+                left = _strip_span(self.text, start, cut)
+                right = _strip_span(self.text, cut, end)
+                return self.split(*left) + self.split(*right)
         spoken = self.spoken(start, end)
         if not spoken or self.fits(spoken):
             return [(start, end, spoken)]
@@ -345,36 +367,68 @@ class _Splitter:
         right = _strip_span(self.text, cut, end)
         return self.split(*left) + self.split(*right)
 
+    def _blob_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A run with no space longer than any word: cut into word-sized pieces, once.
+
+        Each piece is then normalized once or twice, so a pasted blob costs time
+        in proportion to its length.
+        """
+        pieces = []
+        size = -(-(end - start) // -(-(end - start) // _LONGEST_WORD))  # equal pieces
+        while end - start > size:
+            cut = start + size
+            while cut < end and not _grapheme_boundary(self.text, cut):
+                cut += 1
+            if cut >= end:
+                break
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+        return pieces
+
     def _clause_cut(self, start: int, end: int) -> int | None:
-        """The clause boundary nearest the middle (punctuation before conjunctions)."""
+        """The clause boundary nearest the middle (punctuation before conjunctions).
+
+        Never one that would end a chunk inside a date, a number phrase or a
+        name, or right before a postposition (see `_bad_cut`).
+        """
         segment = self.text[start:end]
         middle = (end - start) / 2
-        best: tuple[float, int] | None = None
+        first = len(segment) - len(segment.lstrip())
+        last = len(segment.rstrip())
+        scored: list[tuple[float, int]] = []
         for penalty, positions in (
             (0.0, (m.end() for m in _CLAUSE_PUNCT.finditer(segment))),
             (0.15 * len(segment), (m.start() for m in _CONJUNCTION.finditer(segment))),
         ):
             for pos in positions:
-                left, right = segment[:pos].strip(), segment[pos:].strip()
-                if not left or not right:
+                if not first < pos < last:
                     continue
                 score = abs(pos - middle) + penalty
-                if min(len(left), len(right)) < MIN_CHUNK_CHARS:
+                if min(pos - first, last - pos) < MIN_CHUNK_CHARS:
                     score += len(segment)  # a tiny side only when nothing else
-                if best is None or score < best[0]:
-                    best = (score, start + pos)
-        return best[1] if best else None
+                scored.append((score, pos))
+        scored.sort()
+        good = (start + pos for _, pos in scored[:_CUTS_TRIED] if not _bad_cut(segment, pos))
+        return next(good, None)
 
     def _word_cut(self, start: int, end: int) -> int | None:
-        """A hard cut: the space nearest the middle, else a grapheme boundary."""
+        """A hard cut: the space nearest the middle (one that keeps a date, a number
+        phrase, a name and a postposition whole, if there is one), else a grapheme
+        boundary."""
         segment = self.text[start:end]
         middle = len(segment) / 2
         spaces = [m.start() for m in _SPACE_RUN.finditer(segment) if 0 < m.start() < len(segment)]
         if spaces:
-            return start + min(spaces, key=lambda p: abs(p - middle))
-        bounds = [p for p in range(1, len(segment)) if _grapheme_boundary(segment, p)]
-        if bounds:
-            return start + min(bounds, key=lambda p: abs(p - middle))
+            spaces.sort(key=lambda p: abs(p - middle))
+            good = (p for p in spaces[:_CUTS_TRIED] if not _bad_cut(segment, p))
+            return start + next(good, spaces[0])
+        # the grapheme boundary nearest the middle, looking outwards from it
+        centre = len(segment) // 2
+        for offset in range(len(segment)):
+            for pos in (centre - offset, centre + offset + 1):
+                if 0 < pos < len(segment) and _grapheme_boundary(segment, pos):
+                    return start + pos
         return None
 
     def _split_spoken(self, start: int, end: int, spoken: str) -> list[tuple[int, int, str]]:
@@ -417,6 +471,8 @@ class _Splitter:
         punctuation = sorted((m.end() for m in _CLAUSE_PUNCT.finditer(segment)), reverse=True)
         conjunctions = sorted((m.start() for m in _CONJUNCTION.finditer(segment)), reverse=True)
         for pos in punctuation + conjunctions:  # a comma is a better pause than "और"
+            if _bad_cut(segment, pos):
+                continue
             head_span = _strip_span(self.text, piece.start, piece.start + pos)
             tail_span = _strip_span(self.text, piece.start + pos, piece.end)
             if head_span[0] >= head_span[1] or tail_span[0] >= tail_span[1]:
@@ -438,6 +494,55 @@ class _Splitter:
                 ),
             )
         return None
+
+
+# What may not follow a chunk's end: a postposition or an auxiliary belongs to
+# the words before it ("…कंपनी, / ने कहा", "फ़ैसला सुनाया / है").
+_NO_CUT_BEFORE = frozenset(
+    ["ने", "का", "की", "के", "को", "में", "से", "पर", "तक", "है", "हैं", "था", "थे", "थी", "थीं", "हो", "हुआ", "हुई", "हुए", "गया", "गई", "गए", "रहा", "रही", "रहे", "द्वारा", "वाले", "वाली", "वाला"]
+)
+# Words of a number phrase: "12 मार्च, / 2019", "5 / लाख", "2.5 / करोड़ / रुपये".
+_NUMBER_WORDS = frozenset(
+    ["हज़ार", "हजार", "लाख", "करोड़", "करोड", "अरब", "खरब", "मिलियन", "बिलियन", "ट्रिलियन", "प्रतिशत", "फ़ीसदी", "फीसदी", "रुपये", "रुपए", "डॉलर", "पाउंड", "यूरो"]
+)
+# Titles before a name: "डॉ. / मनमोहन", "Mr / Patel".
+_TITLES = frozenset(
+    "डॉ श्री श्रीमती सुश्री प्रो पं स्व dr mr mrs ms prof sri shri".split()  # noqa: SIM905
+)
+# The best cut points tried against `_bad_cut` before settling for the best one:
+# a run of numbers ("1, 2, 3, …") has no good cut, and trying them all is n log n.
+_CUTS_TRIED = 64
+_LATIN_INITIAL = re.compile(r"^[A-Z]$")
+_EDGE = "\"'“”‘’()[],.;:!?।"
+_WINDOW = 40
+
+
+def _is_number_word(token: str) -> bool:
+    return (
+        any(ch.isdigit() for ch in token[:1] + token[-1:])
+        or token in _NUMBER_WORDS
+        or token[:1] in "₹$£€%"
+        or dates.month_number(token) > 0
+    )
+
+
+def _bad_cut(segment: str, pos: int) -> bool:
+    """Whether ending a chunk at `pos` would split a date, a number phrase, a name
+    or a postposition from its noun. Looks at the one word either side only."""
+    after = segment[pos : pos + _WINDOW].split(maxsplit=1)
+    before = segment[max(0, pos - _WINDOW) : pos].rsplit(maxsplit=1)
+    if not after or not before:
+        return False
+    right, left = after[0].strip(_EDGE), before[-1].strip(_EDGE)
+    if right in _NO_CUT_BEFORE:
+        return True
+    if left and right and _is_number_word(left) and _is_number_word(right):
+        return True
+    if left.lower() in _TITLES:
+        return True
+    if before[-1].endswith(".") and (_DEVANAGARI_INITIAL.match(left) or _LATIN_INITIAL.match(left)):
+        return True  # an initial: "के. एल. / राहुल", "J. / Robert"
+    return left[:1].isupper() and left[1:].islower() and right[:1].isupper() and right[1:].islower()
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -107,6 +107,8 @@ def latin_word(word: str) -> str:
         return phonetic(low)
     if len(low) > 3 and low.endswith("s") and low[:-1] in lex.words:
         return _plural(lex.words[low[:-1]])
+    if len(word) <= 6 and sum(c.isupper() for c in word) >= 2 and sum(c.islower() for c in word) <= 1:
+        return spell(word)  # NVMe, PCIe, IoT: an acronym with one small letter
     parts = _CAMEL.findall(word)
     if len(parts) > 1 and "".join(parts) == word:
         return "".join(latin_word(p) for p in parts)
@@ -172,7 +174,7 @@ _MAX_WORD = 30
 _SIBILANT = {("स",), ("ज",), ("श",), ("च",), ("ज़",), ("क", "स")}
 _STOPS = {("प",), ("ब",), ("ट",), ("ड",), ("क",), ("ग",), ("फ़",), ("थ",)}
 
-Unit = list[Any]  # [kind, value, doubled], mutated in place
+Unit = list[Any]  # [kind, value, doubled, spelling]
 
 
 def _units(word: str) -> list[Unit]:
@@ -433,8 +435,12 @@ _DOTTED = re.compile(r"(?<![A-Za-z])(?:[A-Za-z]\.){2,}(?![A-Za-z])")  # U.S., U.
 # Possessive quantifiers and a start-of-token lookbehind keep these linear on
 # pathological input ("a.a.a.a..." thousands long).
 _URL = re.compile(r"(?i)(?<![\w/])(?:https?://|www\.)\S++|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
-_DOMAIN = re.compile(r"(?i)(?<![\w.@-])[a-z0-9-]++(?:\.[a-z0-9-]++)++")
-_TLDS = {"com", "org", "net", "in", "io", "ai", "co", "gov", "edu", "uk", "info", "news", "app", "dev"}
+_DOMAIN = re.compile(r"(?i)(?<![\w.@-])[a-z0-9-]++(?:\.[a-z0-9-]++)++(?:/[a-z]++)*+/?")
+# How the end of an address is said: "डॉट इन", "डॉट को डॉट यूके".
+_TLD_WORDS = {"com": "कॉम", "org": "ऑर्ग", "net": "नेट", "in": "इन", "io": "आईओ", "ai": "एआई",
+              "co": "को", "gov": "गव", "edu": "एड्यू", "uk": "यूके", "info": "इन्फ़ो",
+              "news": "न्यूज़", "app": "ऐप", "dev": "डेव"}  # fmt: skip
+_TLDS = set(_TLD_WORDS)
 _AMP_LATIN = re.compile(r"(?<=[A-Za-z])\s*&\s*(?=[A-Za-z])")
 _COMPOUND = re.compile(rf"{_LATIN_RUN}(?:[-/]{_LATIN_RUN})*")
 
@@ -445,9 +451,12 @@ def _url(m: re.Match[str]) -> str:
     pieces = re.split(r"([./@_-])", text)
     names = {".": "डॉट", "/": "स्लैश", "@": "एट", "_": "अंडरस्कोर", "-": "डैश"}
     out = []
-    for p in pieces:
+    last_dot = max((i for i, p in enumerate(pieces) if p == "."), default=len(pieces))
+    for i, p in enumerate(pieces):
         if p in names:
             out.append(names[p])
+        elif i > last_dot - 4 and i > 0 and pieces[i - 1] == "." and p.lower() in _TLD_WORDS:
+            out.append(_TLD_WORDS[p.lower()])
         elif p:
             out.append(latin_words(p))
     return " " + " ".join(out) + " "
@@ -463,8 +472,9 @@ def expand_urls(text: str) -> str:
 
 def _domain(m: re.Match[str]) -> str:
     """example.com is an address; 16.9 or U.S. (already read or spelled) are not."""
-    last = m[0].rsplit(".", 1)[-1].lower()
-    if last in _TLDS and re.search(r"[A-Za-z]", m[0].rsplit(".", 1)[0]):
+    host = m[0].split("/", 1)[0]
+    last = host.rsplit(".", 1)[-1].lower()
+    if last in _TLDS and re.search(r"[A-Za-z]", host.rsplit(".", 1)[0]):
         return _url(m)
     return m[0]
 

@@ -55,7 +55,7 @@ def sentence_passages(script: Script) -> list[Passage]:
     ]
     if script.removed:
         passages.append(Passage("हटाया गया · Removed before speaking", "heading", gap_before=True))
-        passages.extend(Passage(text, "removed") for text in script.removed)
+        passages.extend(Passage(f"{r.text}  ({r.reason})", "removed") for r in script.removed)
     return passages
 
 
@@ -139,7 +139,7 @@ class Preview(Vertical):
         if not script.removed:
             return ""
         n = len(script.removed)
-        first = script.removed[0].strip().replace("\n", " ")
+        first = script.removed[0].text.strip().replace("\n", " ")
         first = first if len(first) <= 40 else first[:39] + "…"
         what = "passage" if n == 1 else "passages"
         return f"⚠ {n} {what} removed before speaking (“{first}”) — t shows them"
