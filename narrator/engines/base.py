@@ -69,6 +69,9 @@ class BaseEngine:
     """
 
     name: ClassVar[str] = "base"
+    streaming: ClassVar[bool] = False
+    """True when `stream` yields audio before a chunk is finished (XTTS); the
+    narrator then plays those parts as they come instead of calling `synthesize`."""
     sample_rate: int = 22050
     max_chars: int = 250
     voice: str = ""

@@ -186,6 +186,7 @@ class XttsEngine(BaseEngine):
     """
 
     name: ClassVar[str] = "xtts"
+    streaming: ClassVar[bool] = True
     max_chars = 150
 
     def __init__(
