@@ -22,7 +22,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -266,7 +266,7 @@ class MiniaudioSink:
             device.close()
             raise DeviceError(NO_DEVICE_MESSAGE) from exc
 
-    def _generate(self) -> Iterator[bytes]:
+    def _generate(self) -> Generator[bytes, int, None]:
         frames = yield b""
         while True:
             out = np.zeros(frames, dtype=np.float32)
