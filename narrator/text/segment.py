@@ -16,6 +16,7 @@ tested on the spoken text, because that is what the engine receives.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -434,10 +435,10 @@ class _Splitter:
         if hard:
             candidates += sorted((m.end() for m in _PHRASE_END.finditer(segment)), reverse=True)
             candidates += sorted((m.start() for m in _SPACE_RUN.finditer(segment)), reverse=True)
-        passes = [(MIN_CHUNK_CHARS, budget, candidates)]
+        passes: list[tuple[int, float, list[int]]] = [(MIN_CHUNK_CHARS, budget, candidates)]
         if hard:  # a head of half the budget or more; failing all, the shortest over it
             passes.insert(0, (max(budget // 2, MIN_CHUNK_CHARS), budget, candidates))
-            passes.append((MIN_CHUNK_CHARS, len(segment) * 4, sorted(set(candidates))))
+            passes.append((MIN_CHUNK_CHARS, math.inf, sorted(set(candidates))))
         for shortest, longest, positions in passes:
             for pos in positions:
                 head_span = _strip_span(self.text, piece.start, piece.start + pos)
