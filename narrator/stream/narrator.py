@@ -20,7 +20,7 @@ from narrator.engines.base import BaseEngine
 from narrator.engines.speedlog import expected_rtf, expected_seconds_per_char, record_speed
 from narrator.errors import NarratorError
 from narrator.stream.player import Player
-from narrator.stream.producer import Producer
+from narrator.stream.producer import Producer, feed
 from narrator.stream.state import PlayState
 from narrator.stream.stats import NarrationStats
 from narrator.stream.timeline import Timeline
@@ -29,7 +29,6 @@ from narrator.stream_events import (
     NarrationFailed,
     NarrationFinished,
     PlaybackState,
-    SynthesisProgress,
 )
 from narrator.text.script import Chunk, Script
 
@@ -338,31 +337,7 @@ class StreamingNarrator:
 
     # -- the threads ----------------------------------------------------------------
     def _produce(self, stop: threading.Event) -> None:
-        """Drain the producer in the order the listener needs; store what it makes."""
-        shared = self._shared
-        order = shared.schedule(stop)
-        try:
-            for piece in self._producer.pieces(order, stop.is_set):
-                with shared.cond:
-                    entry = shared.entries[shared.making]
-                    entry.parts.append(piece.audio)
-                    entry.synth_s += piece.synth_s
-                    entry.cached = piece.cached
-                    entry.done = piece.final
-                    if piece.final and not piece.cached:
-                        shared.stats.add_synthesis(entry.synth_s, entry.samples / self._sr)
-                    done = sum(1 for e in shared.entries.values() if e.done)
-                    rtf = shared.stats.rtf
-                    shared.cond.notify_all()
-                if piece.final:
-                    self._emit(SynthesisProgress(done, len(self.script.chunks), rtf))
-        except BaseException as exc:  # noqa: BLE001 - the player reports it
-            with shared.cond:
-                shared.fail(exc)
-        finally:
-            order.close()
-            with shared.cond:
-                shared.drop_unfinished()
+        feed(self._shared, self._producer, stop, self._emit)
 
     def _play(self, stop: threading.Event) -> None:
         shared = self._shared

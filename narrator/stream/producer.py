@@ -12,6 +12,7 @@ samples.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -24,10 +25,12 @@ from narrator.audio.piece import AudioPiece
 from narrator.cache import ChunkCache
 from narrator.engines.base import BaseEngine, as_float32_mono
 from narrator.errors import EngineError
+from narrator.stream.state import PlayState
 from narrator.stream.timeline import Timeline
+from narrator.stream_events import NarrationEvent, SynthesisProgress
 from narrator.text.script import Chunk, Script
 
-__all__ = ["ChunkPart", "Producer", "chunk_parts", "synthesize_chunk"]
+__all__ = ["ChunkPart", "Producer", "chunk_parts", "feed", "synthesize_chunk"]
 
 ChunkPart = tuple[np.ndarray, float, bool, bool]
 """(faded audio, engine seconds, from the cache, last part of its chunk)."""
@@ -187,3 +190,40 @@ class Producer:
                     audio, sr, chunk, offset / sr, synth_s=spent, final=final, cached=cached
                 )
                 offset += len(audio)
+
+
+def feed(
+    shared: PlayState,
+    producer: Producer,
+    stop: threading.Event,
+    emit: Callable[[NarrationEvent], None],
+) -> None:
+    """Live playback's producer thread: drain `producer` in the order the listener
+    needs (PlayState.schedule) and store what it makes for the player.
+
+    A failure is stored for the player to report (on its chunk when it has one).
+    A chunk left half made by a stop is dropped, so it is made again if needed.
+    """
+    order = shared.schedule(stop)
+    try:
+        for piece in producer.pieces(order, stop.is_set):
+            with shared.cond:
+                entry = shared.entries[shared.making]
+                entry.parts.append(piece.audio)
+                entry.synth_s += piece.synth_s
+                entry.cached = piece.cached
+                entry.done = piece.final
+                if piece.final and not piece.cached:
+                    shared.stats.add_synthesis(entry.synth_s, entry.samples / piece.sample_rate)
+                done = sum(1 for e in shared.entries.values() if e.done)
+                rtf = shared.stats.rtf
+                shared.cond.notify_all()
+            if piece.final:
+                emit(SynthesisProgress(done, len(shared.chunks), rtf))
+    except BaseException as exc:  # noqa: BLE001 - the player reports it
+        with shared.cond:
+            shared.fail(exc)
+    finally:
+        order.close()
+        with shared.cond:
+            shared.drop_unfinished()
