@@ -68,6 +68,10 @@ BUDGET_OFF_S = 120.0
 PRIOR_CHARS = 300
 """How many characters of this narration outweigh the voice's recorded pace in
 the total-time estimate: the estimate moves gradually, never by a jump."""
+GUESS_PRIOR_CHARS = 20
+"""The same for a voice never measured here, whose prior is only the default
+reading pace (real voices speak within about ±30% of it): the first chunks
+soon outweigh it, yet one short, noisy first chunk does not swing it alone."""
 
 
 # --------------------------------------------------------------------------
@@ -169,6 +173,7 @@ class Timeline:
     pauses       samples of silence after each chunk (0 after the last)
     prior_spc    seconds per spoken character expected of this voice (its
                  record, else the default reading pace)
+    prior_chars  how many characters of this narration that prior is worth
     made         samples of each chunk's audio once it is made, else None
     """
 
@@ -176,6 +181,7 @@ class Timeline:
     chars: list[int]
     pauses: list[int]
     prior_spc: float = SECONDS_PER_CHAR
+    prior_chars: int = PRIOR_CHARS
     made: list[int | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -188,7 +194,10 @@ class Timeline:
     def of(
         cls, script: Script, sample_rate: int, seconds_per_char: float | None = None
     ) -> Timeline:
-        """The timeline of `script` before any chunk is made."""
+        """The timeline of `script` before any chunk is made.
+
+        seconds_per_char  the voice's recorded pace; None: never measured here
+        """
         chunks = script.chunks
         last = len(chunks) - 1
         return cls(
@@ -196,6 +205,7 @@ class Timeline:
             chars=[len(c.text) for c in chunks],
             pauses=[pause_samples(c, sample_rate) if i < last else 0 for i, c in enumerate(chunks)],
             prior_spc=seconds_per_char or SECONDS_PER_CHAR,
+            prior_chars=PRIOR_CHARS if seconds_per_char else GUESS_PRIOR_CHARS,
         )
 
     def __len__(self) -> int:
@@ -212,16 +222,17 @@ class Timeline:
     def seconds_per_char(self) -> float:
         """The voice's pace: its prior, outweighed by this narration as chunks are made.
 
-        A weighted mean (the prior counts as PRIOR_CHARS characters), so one odd
-        chunk moves the estimate a little and a whole article's worth moves it
-        all the way: the total-time estimate drifts, it never jumps.
+        A weighted mean (the prior counts as `prior_chars` characters), so one
+        odd chunk moves the estimate a little and a whole article's worth moves
+        it all the way: the total-time estimate drifts, it never jumps.
         """
         chars = samples = 0
         for n, made in zip(self.chars, self.made, strict=True):
             if made is not None:
                 chars += n
                 samples += made
-        return (self.prior_spc * PRIOR_CHARS + samples / self.sample_rate) / (PRIOR_CHARS + chars)
+        weight = self.prior_chars
+        return (self.prior_spc * weight + samples / self.sample_rate) / (weight + chars)
 
     def measured_seconds_per_char(self) -> float | None:
         """This narration's own pace (None until a chunk with speech is made)."""
