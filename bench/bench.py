@@ -8,8 +8,11 @@ initialised Coqui VITS model that the tests build with Coqui's own classes
 (tests/fixtures/coqui_models.py), written to a temp folder and benchmarked
 through exactly the path a user's checkpoint takes, as `coqui-tiny`.
 
-    .venv/bin/python bench/bench.py [--json] [--engines espeak,kokoro,coqui-tiny]
+    .venv/bin/python bench/bench.py [--json] [--quick] [--engines espeak,kokoro,coqui-tiny]
                                     [--articles PATHS...] [--chars N] [--speedup X]
+
+`--quick` measures one long article (the longest given) per engine: under ten
+minutes with Kokoro on two cores, against about half an hour for every article.
 
 Every other option is passed to `narrator bench`. Figures and method are kept
 in bench/RESULTS.md.

@@ -18,14 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from narrator.engines.speedlog import CHARS_PER_SECOND  # the one reading-speed constant
 from narrator.paths import library_dir, samples_dir
 from narrator.urls import is_url
 
 if TYPE_CHECKING:
     from narrator.articles import Article
-
-CHARS_PER_SECOND = 14.0
-"""Hindi news read at a calm pace: about 14 characters (spaces included) a second."""
 
 SEED_MARKER = ".narrator-seeded"
 """Written once the samples were copied, so samples the user deletes stay deleted."""

@@ -10,8 +10,21 @@ only the newest of a kind when it falls behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from narrator.text.script import Chunk
+
+
+class PlaybackState(StrEnum):
+    """Where a narration stands. Values are plain strings, so `state == "playing"` holds."""
+
+    IDLE = "idle"  # made, not started
+    BUFFERING = "buffering"  # started (or sought), waiting for audio
+    PLAYING = "playing"
+    PAUSED = "paused"
+    STOPPED = "stopped"  # stopped by the listener; final
+    FINISHED = "finished"  # played to the end; a seek plays again
+    FAILED = "failed"  # synthesis or the device failed; final
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,6 @@ class NarrationFailed(NarrationEvent):
 
 @dataclass(frozen=True)
 class StateChanged(NarrationEvent):
-    """The narrator's state changed (idle, buffering, playing, paused, stopped, finished, failed)."""
+    """The narrator's state changed (see PlaybackState)."""
 
-    state: str
+    state: PlaybackState

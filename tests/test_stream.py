@@ -1,4 +1,4 @@
-"""The streaming narrator, iter_pieces and render_script on real engines.
+"""The streaming narrator, the producer and render_script on real engines.
 
 Audio is real: eSpeak NG (instant) and the tiny Coqui VITS model (deterministic:
 seeded per chunk), played into a NullSink. Engine subclasses appear only to
@@ -20,7 +20,13 @@ from narrator.audio.playback import NullSink
 from narrator.cache import ChunkCache
 from narrator.engines.espeak import EspeakEngine
 from narrator.errors import EngineError
-from narrator.stream import StreamingNarrator, expected_wait_s, iter_pieces, render_script
+from narrator.stream import (
+    Producer,
+    StreamingNarrator,
+    Timeline,
+    expected_wait_s,
+    render_script,
+)
 from narrator.stream_events import (
     Buffering,
     ChunkStarted,
@@ -118,17 +124,16 @@ def test_streamed_audio_equals_rendered_audio_on_deterministic_engine(tiny_coqui
     rendering = render_script(tiny_coqui, script)
     assert np.any(rendering.audio)
 
-    pieces = list(iter_pieces(tiny_coqui, script, ahead=2))
-    assert [p.chunk for p in pieces] == script.chunks
-    assert [(p.start_s, p.end_s) for p in pieces] == [(p.start_s, p.end_s) for p in rendering.pieces]
-    assert np.array_equal(assemble(pieces), rendering.audio)
-
     sink = NullSink(sample_rate=tiny_coqui.sample_rate)
     narrator = StreamingNarrator(tiny_coqui, script, sink)
     narrator.start()
     assert narrator.wait(timeout=60)
     assert narrator.state == "finished"
     assert np.array_equal(sink.received(), rendering.audio)
+    pieces = narrator.pieces()
+    assert [p.chunk for p in pieces] == script.chunks
+    assert [(p.start_s, p.end_s) for p in pieces] == [(p.start_s, p.end_s) for p in rendering.pieces]
+    assert np.array_equal(assemble(pieces), rendering.audio)
 
 
 def test_streamed_espeak_audio_is_its_pieces_with_pauses(espeak, script):
@@ -154,34 +159,31 @@ def test_streamed_espeak_audio_is_its_pieces_with_pauses(espeak, script):
     assert not narrator_threads()
 
 
-def test_closing_the_stream_stops_the_producer_within_one_chunk(script):
+def test_stopping_ends_the_producer_within_one_chunk(script):
     engine = CountingEspeak(delay=0.05)
-    gen = iter_pieces(engine, script, ahead=2)
-    first = next(gen)
-    assert first.chunk == script.chunks[0]
-    gen.close()
+    sink = NullSink(realtime=True, sample_rate=engine.sample_rate)
+    narrator = StreamingNarrator(engine, script, sink, ahead=2)
+    narrator.start()
+    deadline = time.time() + 10
+    while narrator.ttfa_s is None and time.time() < deadline:
+        time.sleep(0.01)
+    narrator.stop()
     made = engine.total_calls
-    assert made <= 1 + 2 + 1  # taken + ahead + the one in flight when asked to stop
+    assert made <= 1 + 2 + 1 < len(script.chunks)  # playing + ahead + the one in flight
     time.sleep(0.2)
     assert engine.total_calls == made
-    assert not narrator_threads()
-
-    stop = threading.Event()
-    gen = iter_pieces(engine, script, ahead=1, stop_event=stop)
-    next(gen)
-    stop.set()
-    assert list(gen) == [] or len(list(gen)) <= 1
+    assert narrator.state == "stopped"
     assert not narrator_threads()
 
 
-def test_bounded_queue_holds_the_producer_at_ahead_chunks(script):
+def test_producer_rests_ahead_of_a_slow_listener(script):
     engine = CountingEspeak()
-    gen = iter_pieces(engine, script, ahead=2)
-    next(gen)  # the consumer takes one chunk, then stops consuming
-    time.sleep(0.3)
-    assert engine.total_calls == 1 + 2 < len(script.chunks)
-    rest = list(gen)  # consuming again lets the producer finish
-    assert len(rest) == len(script.chunks) - 1
+    sink = NullSink(realtime=True, sample_rate=engine.sample_rate)
+    narrator = StreamingNarrator(engine, script, sink, ahead=1)
+    narrator.start()
+    time.sleep(0.5)  # the listener hears the first half second
+    assert 2 <= engine.total_calls < len(script.chunks)
+    narrator.stop()
     assert not narrator_threads()
 
 
@@ -204,11 +206,11 @@ def test_paused_sink_holds_the_narrator_producer(script):
 
 def test_engine_error_surfaces_with_its_chunk(script):
     engine = CountingEspeak(fail_on=3)
+    producer = Producer(engine, script, Timeline.of(script, engine.sample_rate))
     with pytest.raises(EngineError) as info:
-        list(iter_pieces(engine, script))
+        list(producer.pieces())
     assert info.value.chunk == script.chunks[2]
     assert "injected failure" in str(info.value)
-    assert not narrator_threads()
 
     engine = CountingEspeak(fail_on=3)
     with pytest.raises(EngineError) as info:
@@ -362,7 +364,8 @@ def test_streaming_engine_pieces_are_forwarded_as_they_come(tiny_xtts_dir):
 
     engine = XttsEngine(model=tiny_xtts_dir, device="cpu", stream_chunk_size=2)
     script = prepare("बारिश जारी है। सड़कें भरी हैं।", fits=engine.fits)
-    pieces = list(iter_pieces(engine, script, ahead=2))
+    producer = Producer(engine, script, Timeline.of(script, engine.sample_rate), stream=True)
+    pieces = list(producer.pieces())
     first_chunk = [p for p in pieces if p.chunk == script.chunks[0]]
     assert len(first_chunk) >= 2  # several parts of one chunk...
     assert [p.final for p in first_chunk] == [False] * (len(first_chunk) - 1) + [True]

@@ -3,10 +3,14 @@
 For every available engine and every sample article, in one run:
 
     load_s        loading the engine in a fresh process (imports included)
+    cold_ttfa_s   `narrator speak ARTICLE --engine E` started as a new process
+                  (empty chunk cache, this machine's speed record) to its first
+                  audio, the first read-along line (NARRATOR_SINK=null)
     naive_s       the naive path: synthesize the whole article (render_script),
                   after which playback could start
-    ttfa_s        streamed time-to-first-audio: StreamingNarrator.start() to the
-                  first samples handed to the sink (a real-time NullSink listener)
+    ttfa_s        streamed time-to-first-audio, model loaded:
+                  StreamingNarrator.start() to the first samples handed to the
+                  sink (a real-time NullSink listener)
     ttfa_ratio    ttfa_s / naive_s
     rtf           engine seconds per second of audio (synthesis calls only)
     underruns     times the listener had to wait between chunks, and
@@ -19,6 +23,9 @@ For every available engine and every sample article, in one run:
     peak_rss_mb   peak resident memory of the process that ran this engine
     cached_ratio  re-rendering the article from the chunk cache / naive_s
     cached_ttfa_s time-to-first-audio of a replay from the cache
+    estimate_jump the largest change of the total-time estimate from one
+                  progress event to the next, relative (0.05 = 5%)
+    estimate_error the furthest any estimate was from the true length, relative
 
 Each engine runs in its own subprocess so one engine's memory and threads do
 not colour another's figures. The simulated listener plays at real time,
@@ -26,12 +33,17 @@ except for engines so fast that even a 20x listener leaves them under RTF 0.5
 (eSpeak): those are heard at 20x so a run does not take minutes. A faster
 listener is strictly harder to keep up with, so zero underruns at 20x means
 zero at real time (`--speedup` forces a value).
+
+Scripts are planned for live narration (narrator.stream.live_chunk_plan), as
+`narrator speak` plans them; the naive path renders the same script.
+`--quick` measures one long article (the longest given) per engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import sys
@@ -48,10 +60,12 @@ ENGINE_ORDER = ["espeak", "kokoro", "coqui", "xtts"]
 DEFAULT_CHARS = 0
 FAST_LISTENER = 20.0  # listener speed for engines that stay under RTF 0.5 even then
 KEYS = [
-    "engine", "article", "chars", "chunks", "audio_s", "load_s", "ttfa_s", "naive_s",
-    "ttfa_ratio", "rtf", "underruns", "total_wait_s", "overhead", "peak_rss_mb",
-    "cached_ratio", "cached_ttfa_s", "listen_speedup", "cache_io",
+    "engine", "article", "chars", "chunks", "audio_s", "load_s", "cold_ttfa_s", "ttfa_s",
+    "naive_s", "ttfa_ratio", "rtf", "underruns", "total_wait_s", "overhead", "peak_rss_mb",
+    "cached_ratio", "cached_ttfa_s", "listen_speedup", "cache_io", "estimate_jump",
+    "estimate_error",
 ]
+COLD_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class Target:
     voice: str | None = None
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "bench",
         help="measure time-to-first-audio, real-time factor, stalls and memory per engine",
@@ -89,6 +103,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="use only the first ~N characters (whole paragraphs) of each article; 0 = whole (default)",
     )
     parser.add_argument("--speedup", type=float, default=None, help="force the listener's speed")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="one long article (the longest) per engine: minutes, not half an hour",
+    )
     parser.add_argument("--coqui-model", default=None, metavar="DIR", help="a Coqui model to bench")
     parser.add_argument(
         "--coqui-label", default="coqui", help="its name in the results (e.g. coqui-tiny)"
@@ -120,6 +138,13 @@ def expand_articles(items: Iterable[str]) -> list[Path]:
         else:
             raise InputError(f"no article at {item}")
     return paths
+
+
+def longest_article(paths: list[Path]) -> Path:
+    """The article with the longest body (the hardest to keep up with, the best TTFA ratio)."""
+    from narrator.articles import load_article
+
+    return max(paths, key=lambda p: len(load_article(p).body))
 
 
 def available_targets(
@@ -175,7 +200,7 @@ def bench_engine(
     from narrator.audio.playback import NullSink
     from narrator.cache import ChunkCache
     from narrator.engines.registry import resolve_engine
-    from narrator.stream import StreamingNarrator, render_script
+    from narrator.stream import StreamingNarrator, live_chunk_plan, render_script
     from narrator.text import prepare
 
     started = time.perf_counter()
@@ -188,9 +213,10 @@ def bench_engine(
     for path in articles:
         article = load_article(path)
         body = _excerpt(article.body, chars)
-        script = prepare(body, title=article.title, fits=engine.fits)
+        script = prepare(body, title=article.title, fits=engine.fits, budget=live_chunk_plan(engine))
         if not script.chunks:
             continue
+        cold = cold_ttfa_s(target, path)
         # the naive path: everything synthesized before the first sample plays;
         # on a worker thread, as the streaming producer runs, so both synthesize
         # under the same conditions
@@ -202,10 +228,12 @@ def bench_engine(
         del naive  # keep the figures, free the audio before the next run
         listen = speedup or (FAST_LISTENER if naive_rtf * FAST_LISTENER < 0.5 else 1.0)
 
+        estimates: list[float] = []
+        on_event = functools.partial(_keep_estimate, estimates)
         with tempfile.TemporaryDirectory(prefix="narrator-bench-") as tmp:
             cache = ChunkCache(Path(tmp))
             sink = NullSink(realtime=True, speedup=listen, sample_rate=sr, keep=False)
-            narrator = StreamingNarrator(engine, script, sink, cache=cache)
+            narrator = StreamingNarrator(engine, script, sink, cache=cache, on_event=on_event)
             narrator.start()
             narrator.wait()
             sink.close()
@@ -231,6 +259,7 @@ def bench_engine(
         if overhead_all is not None and synth_s > 0:
             cache_io = first_io / synth_s
             overhead = overhead_all - cache_io
+        jump, error = estimate_stability(estimates)
         rows.append(
             {
                 "engine": target.label,
@@ -239,6 +268,7 @@ def bench_engine(
                 "chunks": len(script.chunks),
                 "audio_s": round(audio_s, 2),
                 "load_s": round(load_s, 3),
+                "cold_ttfa_s": round(cold, 3) if cold is not None else None,
                 "ttfa_s": round(ttfa, 4),
                 "naive_s": round(naive_s, 3),
                 "ttfa_ratio": round(ttfa / naive_s, 4) if naive_s else None,
@@ -251,12 +281,72 @@ def bench_engine(
                 "cached_ttfa_s": round(replay_ttfa, 4),
                 "listen_speedup": round(listen, 2),
                 "cache_io": round(cache_io, 4) if cache_io is not None else None,
+                "estimate_jump": round(jump, 4) if jump is not None else None,
+                "estimate_error": round(error, 4) if error is not None else None,
             }
         )
     peak = peak_rss_mb()
     for row in rows:
         row["peak_rss_mb"] = round(peak, 1)
     return rows
+
+
+def _keep_estimate(estimates: list[float], event: object) -> None:
+    from narrator.stream_events import PlaybackProgress
+
+    if isinstance(event, PlaybackProgress):
+        estimates.append(event.total_s_estimate)
+
+
+def estimate_stability(estimates: list[float]) -> tuple[float | None, float | None]:
+    """(largest step between successive total-time estimates, largest distance from
+    the last one), both relative. The last estimate is exact: every chunk was made."""
+    values = [e for e in estimates if e > 0]
+    if len(values) < 2:
+        return None, None
+    final = values[-1]
+    jump = max(abs(b - a) / a for a, b in itertools.pairwise(values))
+    error = max(abs(v - final) / final for v in values)
+    return jump, error
+
+
+def cold_ttfa_s(target: Target, article: str) -> float | None:
+    """Seconds from starting `narrator speak ARTICLE` to its first audio, or None.
+
+    The child is a fresh Python process with a simulated listener
+    (NARRATOR_SINK=null) and an empty chunk cache, but this machine's speed
+    record, as for a user who listens to a new article. Its first read-along
+    line is printed when the first chunk starts playing; the child is ended
+    right after it.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    from narrator.paths import cache_dir
+
+    command = [sys.executable, "-m", "narrator", "speak", str(article), "--engine", target.engine]
+    if target.model:
+        command += ["--model", target.model]
+    if target.voice:
+        command += ["--voice", target.voice]
+    with tempfile.TemporaryDirectory(prefix="narrator-cold-") as tmp:
+        record = cache_dir() / "speed.json"
+        if record.is_file():
+            shutil.copy(record, Path(tmp) / "speed.json")
+        env = {**os.environ, "NARRATOR_SINK": "null", "NARRATOR_CACHE_DIR": tmp}
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+        )
+        try:
+            assert child.stdout is not None
+            first = child.stdout.readline()
+            elapsed = time.perf_counter() - started
+        finally:
+            child.kill()
+            child.communicate(timeout=COLD_TIMEOUT_S)
+    return elapsed if first.strip() else None
 
 
 def _on_thread(func: Callable[..., Any], *args: Any) -> Any:
@@ -313,17 +403,24 @@ def run_bench(
     context = multiprocessing.get_context("spawn")
     where = machine()
     for target in targets:
+        before = _load_avg()
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             result = pool.submit(bench_engine, target, [str(p) for p in articles], chars, speedup)
             engine_rows = result.result()
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        after = _load_avg()
         for row in engine_rows:
             row["machine"] = where
-            row["load_avg"] = round(load, 2) if load is not None else None
+            row["load_avg_before"] = before
+            row["load_avg"] = after
         rows.extend(engine_rows)
         if on_rows is not None:
             on_rows(engine_rows)
     return rows
+
+
+def _load_avg() -> float | None:
+    """The one-minute load average (other jobs on the machine colour every figure)."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 def machine() -> str:
@@ -350,6 +447,8 @@ def run(args: argparse.Namespace) -> int:
     articles = expand_articles(args.articles) if args.articles else default_articles()
     if not articles:
         raise InputError("no articles to benchmark: pass --articles PATH")
+    if args.quick:
+        articles = [longest_article(articles)]
     if not targets:
         raise InputError("no engine to benchmark: " + "; ".join(notes or ["none installed"]))
     for note in notes:
@@ -389,6 +488,7 @@ def results_table(rows: list[dict[str, Any]]) -> Any:
         ("article", "article", "{}"),
         ("audio s", "audio_s", "{:.1f}"),
         ("load s", "load_s", "{:.2f}"),
+        ("cold s", "cold_ttfa_s", "{:.2f}"),
         ("TTFA s", "ttfa_s", "{:.3f}"),
         ("naive s", "naive_s", "{:.2f}"),
         ("TTFA/naive", "ttfa_ratio", "{:.1%}"),
@@ -398,6 +498,8 @@ def results_table(rows: list[dict[str, Any]]) -> Any:
         ("overhead", "overhead", "{:+.1%}"),
         ("peak MB", "peak_rss_mb", "{:.0f}"),
         ("cached/naive", "cached_ratio", "{:.1%}"),
+        ("est. jump", "estimate_jump", "{:.1%}"),
+        ("load", "load_avg", "{:.2f}"),
     ]
     for title, _, _ in columns:
         table.add_column(title, justify="left" if title in ("engine", "article") else "right")

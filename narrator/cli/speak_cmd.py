@@ -12,13 +12,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from narrator.cli.common import add_voice_options, engine_from_args
 from narrator.errors import EngineError, InputError, NarratorError
 
+if TYPE_CHECKING:
+    from narrator.engines.base import BaseEngine
+    from narrator.stream_events import NarrationEvent
+    from narrator.subtitles import TimedChunk
+    from narrator.text.script import Script
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "speak",
         help="narrate an article to the speakers, or to a file with -o",
@@ -48,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from narrator.articles import load_article
+    from narrator.stream import live_chunk_plan
     from narrator.text import prepare
 
     if args.start_sentence < 1:
@@ -59,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
     article = load_article(args.source)
     choice = engine_from_args(args, purpose="export" if args.output else "live")
     engine = choice.engine
-    script = prepare(article.body, title=article.title, fits=engine.fits)
+    # live: chunks planned so synthesis stays ahead of the listener (a short
+    # first clause, then growing); a file gets the engine's natural chunks
+    plan = None if args.output else live_chunk_plan(engine)
+    script = prepare(article.body, title=article.title, fits=engine.fits, budget=plan)
     if not script.chunks:
         raise InputError(f"{args.source} has nothing to speak once boilerplate is removed")
     first = _first_chunk(script, args.start_sentence)
@@ -68,23 +78,15 @@ def run(args: argparse.Namespace) -> int:
     return _listen(engine, script, first, smooth=args.smooth, naive=args.no_stream)
 
 
-def _first_chunk(script: Any, sentence_number: int) -> int:
+def _first_chunk(script: Script, sentence_number: int) -> int:
     """Position of the chunk holding sentence N (1-based), or InputError."""
-    count = len(script.sentences) or (script.chunks[-1].sentence + 1)
+    count = script.sentence_count
     if sentence_number > count:
         raise InputError(f"--start-sentence {sentence_number}: the article has {count} sentences")
-    wanted = sentence_number - 1
-    best = 0
-    for position, chunk in enumerate(script.chunks):
-        if chunk.sentence <= wanted:
-            best = position
-    # the first chunk of that sentence, not a later clause of it
-    while best > 0 and script.chunks[best - 1].sentence == script.chunks[best].sentence:
-        best -= 1
-    return best
+    return script.chunk_for_sentence(sentence_number - 1)
 
 
-def _sliced(script: Any, first: int) -> Any:
+def _sliced(script: Script, first: int) -> Script:
     from narrator.text.script import Script
 
     if first == 0:
@@ -92,7 +94,7 @@ def _sliced(script: Any, first: int) -> Any:
     return Script(script.title, script.cleaned, script.sentences, script.chunks[first:], script.removed)
 
 
-def _write_file(engine: Any, script: Any, first: int, output: str) -> int:
+def _write_file(engine: BaseEngine, script: Script, first: int, output: str) -> int:
     from pathlib import Path
 
     from narrator.cache import ChunkCache
@@ -105,7 +107,7 @@ def _write_file(engine: Any, script: Any, first: int, output: str) -> int:
 
     done = 0
 
-    def progress(_piece: Any) -> None:
+    def progress(_chunk: TimedChunk) -> None:
         nonlocal done
         done += 1
         if tty:
@@ -127,7 +129,7 @@ def _write_file(engine: Any, script: Any, first: int, output: str) -> int:
     return 0
 
 
-def _listen(engine: Any, script: Any, first: int, *, smooth: bool, naive: bool) -> int:
+def _listen(engine: BaseEngine, script: Script, first: int, *, smooth: bool, naive: bool) -> int:
     from narrator.audio.playback import open_sink
     from narrator.cache import ChunkCache
     from narrator.engines.speedlog import expected_rtf
@@ -156,7 +158,7 @@ def _listen(engine: Any, script: Any, first: int, *, smooth: bool, naive: bool) 
 
         _utf8_stdout()
 
-        def on_event(event: object) -> None:
+        def on_event(event: NarrationEvent) -> None:
             if isinstance(event, ChunkStarted):
                 text = script.cleaned[event.chunk.source_start : event.chunk.source_end].strip()
                 print(text or event.chunk.text, flush=True)
@@ -180,8 +182,7 @@ def _listen(engine: Any, script: Any, first: int, *, smooth: bool, naive: bool) 
             narrator.seek_chunk(first)
         narrator.start()
         try:
-            while not narrator.wait(timeout=0.2):
-                pass
+            narrator.wait()  # a join: Ctrl-C still interrupts it
         except KeyboardInterrupt:
             narrator.stop()
             raise

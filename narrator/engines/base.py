@@ -83,9 +83,11 @@ class BaseEngine:
     """
 
     name: ClassVar[str] = "base"
+    streaming: ClassVar[bool] = False
+    """True when `stream` yields audio before a chunk is finished (XTTS); the
+    narrator then plays those parts as they come instead of calling `synthesize`."""
     sample_rate: int = 22050
     max_chars: int = 250
-    streaming: ClassVar[bool] = False
     # The library that runs the model, which decides what `device` can be.
     runtime: ClassVar[Runtime] = "cpu"
     # What `--model` names for this engine, for errors and help; "" when the

@@ -204,8 +204,8 @@ class XttsEngine(BaseEngine):
     """
 
     name: ClassVar[str] = "xtts"
+    streaming: ClassVar[bool] = True
     max_chars = 150
-    streaming = True
     runtime = "torch"
     model_option = "an XTTS-v2 folder (config.json, model.pth, vocab.json)"
     auto_rank = 40

@@ -16,7 +16,7 @@ from narrator.text.clean import clean
 from narrator.text.lexicon import Lexicon, load_user_lexicon
 from narrator.text.normalize import normalize
 from narrator.text.script import Chunk, Script, Sentence
-from narrator.text.segment import make_chunks, split_sentences
+from narrator.text.segment import ChunkBudget, make_chunks, split_sentences
 
 DEFAULT_MAX_CHARS = 250
 
@@ -31,6 +31,7 @@ def prepare(
     fits: Callable[[str], bool] | None = None,
     lexicon: Lexicon | None = None,
     short_first_chunk: bool = True,
+    budget: ChunkBudget | None = None,
 ) -> Script:
     """Turn an article's title and body into a `Script` ready for an engine.
 
@@ -40,6 +41,8 @@ def prepare(
               lexicon.toml (or none)
     short_first_chunk  keep the first chunk to its first clause so audio can
               start after one short synthesis
+    budget    each chunk's size limit from the chunks before it, instead of
+              `short_first_chunk` (live narration: narrator.stream.chunk_plan)
     """
     if lexicon is None:
         lexicon = load_user_lexicon()
@@ -53,6 +56,7 @@ def prepare(
         speak=lambda s: normalize(s, lexicon=lexicon),
         fits=limit,
         short_first=short_first_chunk,
+        budget=budget,
     )
     return Script(
         title=title or (sentences[0].text if sentences else ""),

@@ -16,15 +16,21 @@ tested on the spoken text, because that is what the engine receives.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from narrator.text import dates
 from narrator.text.script import Chunk, Sentence
 
-__all__ = ["FIRST_CHUNK_CHARS", "MIN_CHUNK_CHARS", "make_chunks", "split_sentences"]
+__all__ = ["FIRST_CHUNK_CHARS", "MIN_CHUNK_CHARS", "ChunkBudget", "make_chunks", "split_sentences"]
+
+ChunkBudget = Callable[[Sequence[Chunk]], int | None]
+"""The most spoken characters the next chunk may hold, given the chunks planned
+before it (None: only the engine's limit). Live narration plans with one
+(narrator.stream.timeline.chunk_plan) so synthesis stays ahead of playback."""
 
 # Chunks shorter than this (spoken characters) are merged into a neighbour when
 # the limit allows: XTTS in particular invents words on tiny inputs.
@@ -244,6 +250,9 @@ _CONJUNCTION = re.compile(
     r"(?<=\s)(?:" + "|".join(sorted(_CONJUNCTIONS, key=len, reverse=True)) + r")(?=[\s,])"
 )
 _SPACE_RUN = re.compile(r"\s+")
+# A phrase end, where a live plan may cut when no clause boundary fits: after a
+# postposition that closes a noun phrase (not का/की/के, which bind to the next noun).
+_PHRASE_END = re.compile(r"(?<=\s)(?:ने|को|से|में|पर|तक|द्वारा)(?=[\s,])")
 _TERMINAL = set(_SENTENCE_END_CHARS) | set(":;,—–-")
 
 
@@ -267,12 +276,14 @@ def make_chunks(
     speak: Callable[[str], str],
     fits: Callable[[str], bool],
     short_first: bool = True,
+    budget: ChunkBudget | None = None,
 ) -> list[Chunk]:
     """Group sentences into chunks an engine can speak in one call.
 
     speak  turns a piece of source text into the spoken text (normalization)
     fits   the engine's limit test on spoken text
     short_first  keep the first chunk to about one clause, then let chunks grow
+    budget  overrides `short_first`: each chunk's size limit from those before it
 
     Every chunk's text is non-empty and passes `fits`; chunks are in source
     order and their spans do not overlap. A piece with nothing to say (bare
@@ -299,24 +310,23 @@ def make_chunks(
                 )
             )
     pieces = _absorb_silent(pieces)
-    groups = _group(pieces, splitter, short_first)
+    groups = _group(pieces, splitter, short_first, budget)
     groups = _merge_tiny(groups, fits)
-    chunks = []
-    for index, group in enumerate(groups):
-        first, last = group[0], group[-1]
-        chunks.append(
-            Chunk(
-                index=index,
-                text=_join(group),
-                source_start=first.start,
-                source_end=last.end,
-                sentence=first.sentence,
-                paragraph=first.paragraph,
-                ends_sentence=last.ends_sentence,
-                ends_paragraph=last.ends_paragraph,
-            )
-        )
-    return chunks
+    return [_chunk(index, group) for index, group in enumerate(groups)]
+
+
+def _chunk(index: int, group: list[_Piece]) -> Chunk:
+    first, last = group[0], group[-1]
+    return Chunk(
+        index=index,
+        text=_join(group),
+        source_start=first.start,
+        source_end=last.end,
+        sentence=first.sentence,
+        paragraph=first.paragraph,
+        ends_sentence=last.ends_sentence,
+        ends_paragraph=last.ends_paragraph,
+    )
 
 
 def _speakable(spoken: str) -> bool:
@@ -462,37 +472,51 @@ class _Splitter:
         parts = [p for p in parts if _speakable(p)]
         return [(start, end, p) for p in parts] or [(start, end, "")]
 
-    def budget_cut(self, piece: _Piece, budget: int) -> tuple[_Piece, _Piece] | None:
+    def budget_cut(
+        self, piece: _Piece, budget: int, hard: bool = False
+    ) -> tuple[_Piece, _Piece] | None:
         """Split a piece at the latest clause boundary whose head speaks within `budget`.
 
         Punctuation is tried before conjunctions, each from the end backwards.
+        `hard` (a live chunk plan, whose budgets should hold): then after a
+        phrase end, then at any space; a head of at least half the budget
+        first; and when no head fits, the shortest one over the budget.
         """
         segment = self.text[piece.start : piece.end]
         punctuation = sorted((m.end() for m in _CLAUSE_PUNCT.finditer(segment)), reverse=True)
         conjunctions = sorted((m.start() for m in _CONJUNCTION.finditer(segment)), reverse=True)
-        for pos in punctuation + conjunctions:  # a comma is a better pause than "और"
-            if _bad_cut(segment, pos):
-                continue
-            head_span = _strip_span(self.text, piece.start, piece.start + pos)
-            tail_span = _strip_span(self.text, piece.start + pos, piece.end)
-            if head_span[0] >= head_span[1] or tail_span[0] >= tail_span[1]:
-                continue
-            head, tail = self.spoken(*head_span), self.spoken(*tail_span)
-            if len(head) > budget or len(head) < MIN_CHUNK_CHARS:
-                continue
-            if len(tail) < MIN_CHUNK_CHARS or not self.fits(head) or not self.fits(tail):
-                continue
-            return (
-                _Piece(*head_span, head, piece.sentence, piece.paragraph),
-                _Piece(
-                    *tail_span,
-                    tail,
-                    piece.sentence,
-                    piece.paragraph,
-                    ends_sentence=piece.ends_sentence,
-                    ends_paragraph=piece.ends_paragraph,
-                ),
-            )
+        candidates = punctuation + conjunctions  # a comma is a better pause than "और"
+        if hard:
+            candidates += sorted((m.end() for m in _PHRASE_END.finditer(segment)), reverse=True)
+            candidates += sorted((m.start() for m in _SPACE_RUN.finditer(segment)), reverse=True)
+        passes: list[tuple[int, float, list[int]]] = [(MIN_CHUNK_CHARS, budget, candidates)]
+        if hard:  # a head of half the budget or more; failing all, the shortest over it
+            passes.insert(0, (max(budget // 2, MIN_CHUNK_CHARS), budget, candidates))
+            passes.append((MIN_CHUNK_CHARS, math.inf, sorted(set(candidates))))
+        for shortest, longest, positions in passes:
+            for pos in positions:
+                if _bad_cut(segment, pos):  # not inside a date, number or name; not before a postposition
+                    continue
+                head_span = _strip_span(self.text, piece.start, piece.start + pos)
+                tail_span = _strip_span(self.text, piece.start + pos, piece.end)
+                if head_span[0] >= head_span[1] or tail_span[0] >= tail_span[1]:
+                    continue
+                head, tail = self.spoken(*head_span), self.spoken(*tail_span)
+                if not shortest <= len(head) <= longest:
+                    continue
+                if len(tail) < MIN_CHUNK_CHARS or not self.fits(head) or not self.fits(tail):
+                    continue
+                return (
+                    _Piece(*head_span, head, piece.sentence, piece.paragraph),
+                    _Piece(
+                        *tail_span,
+                        tail,
+                        piece.sentence,
+                        piece.paragraph,
+                        ends_sentence=piece.ends_sentence,
+                        ends_paragraph=piece.ends_paragraph,
+                    ),
+                )
         return None
 
 
@@ -595,15 +619,20 @@ def _join(pieces: list[_Piece]) -> str:
     return " ".join(parts)
 
 
-def _group(pieces: list[_Piece], splitter: _Splitter, short_first: bool) -> list[list[_Piece]]:
+def _group(
+    pieces: list[_Piece], splitter: _Splitter, short_first: bool, plan: ChunkBudget | None = None
+) -> list[list[_Piece]]:
     """Join consecutive pieces of one paragraph while the limit (and budget) allow."""
     budget: int | None = FIRST_CHUNK_CHARS if short_first else None
     groups: list[list[_Piece]] = []
+    planned: list[Chunk] = []
     i = 0
     while i < len(pieces):
+        if plan is not None:
+            budget = plan(planned)
         piece = pieces[i]
         if budget is not None and len(piece.spoken) > budget:
-            cut = splitter.budget_cut(piece, budget)
+            cut = splitter.budget_cut(piece, budget, hard=plan is not None)
             if cut is not None:
                 pieces[i : i + 1] = list(cut)
                 piece = cut[0]
@@ -618,7 +647,9 @@ def _group(pieces: list[_Piece], splitter: _Splitter, short_first: bool) -> list
             group.append(pieces[i])
             i += 1
         groups.append(group)
-        if budget is not None:
+        if plan is not None:
+            planned.append(_chunk(len(planned), group))
+        elif budget is not None:
             budget *= 2
             if budget > _BUDGET_OFF:
                 budget = None
