@@ -373,3 +373,20 @@ def test_streaming_engine_pieces_are_forwarded_as_they_come(tiny_xtts_dir):
         assert b.start_s == pytest.approx(a.end_s)  # ...joined without a gap
     assert first_chunk[0].audio[0] == 0.0  # faded in at the chunk's start only
     assert sum(p.final for p in pieces) == len(script.chunks)
+
+
+def test_export_spool_holds_exactly_the_rendered_samples(tiny_coqui, tmp_path):
+    """Export drains the same producer piece by piece onto disk: the spool it
+    masters from is the whole-script rendering, sample for sample, times included."""
+    from narrator.audio.spool import AudioSpool
+    from narrator.export.render import render_to_spool
+
+    script = prepare(BODY, title=TITLE, fits=tiny_coqui.fits)
+    assert len(script.chunks) >= 5
+    rendering = render_script(tiny_coqui, script)
+    with AudioSpool(tmp_path, "x.wav", tiny_coqui.sample_rate) as spool:
+        made = render_to_spool(tiny_coqui, script, spool)
+        spooled = spool.read(0, len(spool))
+    assert made.complete and len(made.timings) == len(script.chunks)
+    assert np.array_equal(spooled, rendering.audio)
+    assert [t.start_s for t in made.timings] == [p.start_s for p in rendering.pieces]
