@@ -362,8 +362,13 @@ def check_artwork(path: Path) -> Artwork:
     return Artwork(path, fmt, width)
 
 
-def _artwork_url(folder: Path, channel: Channel, warnings: list[str]) -> str:
-    """The artwork's URL, after checking the image the feed will point to."""
+def _artwork_url(folder: Path, channel: Channel, warnings: list[str], publish: bool) -> str:
+    """The artwork's URL, after checking the image the feed will point to.
+
+    A local image outside the folder is copied in when `publish` (`narrator
+    feed`); a server (`publish=False`) never writes, so it leaves such artwork
+    out of the feed with a warning.
+    """
     image = channel.image
     if not image:
         return ""
@@ -382,6 +387,9 @@ def _artwork_url(folder: Path, channel: Channel, warnings: list[str]) -> str:
     art = check_artwork(Path(image).expanduser())
     published = folder / art.path.name
     if not (published.exists() and published.resolve() == art.path.resolve()):
+        if not publish:
+            warnings.append(f"artwork {art.path} is not in {folder}: left out of the feed")
+            return ""
         tmp = temp_path_for(published)
         try:
             shutil.copyfile(art.path, tmp)
@@ -515,24 +523,44 @@ def feed_xml(episodes: list[Episode], channel: Channel, feed_name: str = "feed.x
     return fg.rss_str(pretty=True)
 
 
+@dataclass(frozen=True)
+class FolderFeed:
+    """The feed of a folder of episodes, before it is written anywhere."""
+
+    xml: bytes
+    episodes: list[Episode]
+    notes: list[str]
+    warnings: list[str]
+
+
+def folder_feed(
+    folder: str | Path, channel: Channel, feed_name: str = "feed.xml", *, publish: bool = True
+) -> FolderFeed:
+    """The feed of the episodes in `folder`: what `narrator feed` writes and `narrator serve`
+    serves. `publish=False` never writes into the folder (see `_artwork_url`)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder of exported episodes")
+    check_channel(channel)
+    episodes, notes = load_episodes(folder)
+    if not episodes:
+        raise InputError(f"no episodes in {folder}: run `narrator export ... --out {folder}` first")
+    warnings = missing_fields(channel)
+    image_url = _artwork_url(folder, channel, warnings, publish)
+    xml = feed_xml(episodes, replace(channel, image=image_url), feed_name)
+    return FolderFeed(xml, episodes, notes, warnings)
+
+
 def build_feed(
     folder: str | Path, channel: Channel, output: str | Path | None = None
 ) -> FeedResult:
     """Write the feed of the episodes in `folder` to `output` (default folder/feed.xml)."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(f"{folder} is not a folder of exported episodes")
-    check_channel(channel)
     out = Path(output) if output is not None else folder / "feed.xml"
     check_output_file(out, "-o", audio=False)
-    episodes, notes = load_episodes(folder)
-    if not episodes:
-        raise InputError(f"no episodes in {folder}: run `narrator export ... --out {folder}` first")
-    warnings = missing_fields(channel)
-    image_url = _artwork_url(folder, channel, warnings)
-    xml = feed_xml(episodes, replace(channel, image=image_url), out.name)
+    feed = folder_feed(folder, channel, out.name)
     try:
-        atomic_write_bytes(out, xml)
+        atomic_write_bytes(out, feed.xml)
     except OSError as exc:
         raise disk_error(exc, out) from exc
-    return FeedResult(out, episodes, notes, warnings)
+    return FeedResult(out, feed.episodes, feed.notes, feed.warnings)

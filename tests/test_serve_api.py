@@ -344,6 +344,28 @@ def test_feed_enclosures_point_at_the_server(hosting):
         assert entry.enclosures[0].href.startswith("https://pod.example.org/hindi/")
 
 
+def test_served_feed_is_the_feed_narrator_feed_writes(folder):
+    """feed.toml's channel (author, owner, artwork beside the episodes) is in the
+    served feed too, and serving it writes nothing into the folder."""
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), "navy").save(folder / "cover.jpg")
+    (folder / "feed.toml").write_text(
+        'author = "समाचार डेस्क"\nowner_name = "Desk"\nowner_email = "desk@example.org"\n'
+        'image = "cover.jpg"\n',
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in folder.iterdir())
+    with TestClient(espeak_app(folder)) as c:
+        xml = c.get("/feed.xml").content
+        parsed = feedparser.parse(xml)
+        assert "<itunes:author>समाचार डेस्क</itunes:author>" in xml.decode("utf-8")
+        assert parsed.feed.publisher_detail.email == "desk@example.org"
+        cover = c.get(urlsplit(parsed.feed.image.href).path)
+        assert cover.status_code == 200 and cover.headers["content-type"] == "image/jpeg"
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 # -- the player's JSON and live narration ------------------------------------------------------
 def test_player_page_and_its_lists(hosting):
     c, _folder = hosting

@@ -1,8 +1,8 @@
 """The server's only contact points with the rest of narrator.
 
-Engine loading, the streaming core, the export folder (sidecars, feed) and the
-article library are being reshaped elsewhere; every use the server makes of them
-goes through one small function here, so a change there means re-pointing one
+Every use the server makes of engine loading, the streaming core, the export
+folder (sidecars, feed) and the article library goes through one small function
+here, so the routes read as HTTP and a change below means re-pointing one
 function, not hunting through routes:
 
     engine_for       narrator.engines.registry.resolve_engine
@@ -11,7 +11,7 @@ function, not hunting through routes:
     pieces_for       narrator.stream (the producer of placed AudioPieces)
     script_for       narrator.text.prepare
     episodes_in      narrator.podcast.load_episodes (the sidecars)
-    feed_bytes       narrator.podcast.feed_xml (the feed builder)
+    feed_bytes       narrator.podcast.folder_feed (the feed `narrator feed` writes)
     library_in       narrator.library.open_library
 """
 
@@ -60,13 +60,18 @@ def pieces_for(
     stop: threading.Event,
     cache: ChunkCache | None = None,
 ) -> Iterator[AudioPiece]:
-    """Placed AudioPieces of `script`, made ahead by the streaming producer.
+    """Placed AudioPieces of `script` from the one producer that export and live
+    playback drain too; a streaming engine's parts (XTTS) are passed on as they come.
 
-    Setting `stop` (or closing the iterator) ends synthesis within one chunk.
+    Setting `stop` (or closing the iterator) ends synthesis within one chunk
+    (within one part for a streaming engine).
     """
-    from narrator.stream import iter_pieces
+    from narrator.stream import Producer, Timeline
 
-    return iter_pieces(engine, script, cache=cache, stop_event=stop)
+    timeline = Timeline.of(script, engine.sample_rate)
+    return Producer(engine, script, timeline, cache=cache, stream=True).pieces(
+        should_stop=stop.is_set
+    )
 
 
 def script_for(text: str, engine: BaseEngine, title: str = "") -> Script:
@@ -115,14 +120,11 @@ def episodes_in(folder: Path) -> tuple[list[EpisodeView], list[str]]:
 
 
 def feed_bytes(folder: Path, base_url: str) -> bytes:
-    """The podcast feed of `folder` with enclosures under `base_url` (InputError if empty)."""
-    from narrator.errors import InputError
-    from narrator.podcast import Channel, feed_xml, load_episodes
+    """The folder's podcast feed as `narrator feed` makes it (feed.toml's channel settings
+    included), with enclosures under `base_url`; the server never writes into the folder."""
+    from narrator.podcast import channel_for, folder_feed
 
-    episodes, _notes = load_episodes(folder)
-    if not episodes:
-        raise InputError(f"no episodes in {folder}")
-    return feed_xml(episodes, Channel(base_url=base_url))
+    return folder_feed(folder, channel_for(folder, base_url=base_url), publish=False).xml
 
 
 # -- the article library ---------------------------------------------------------------------

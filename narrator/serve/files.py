@@ -40,6 +40,10 @@ SERVED_TYPES: dict[str, str] = {
     ".srt": "application/x-subrip; charset=utf-8",
     ".json": "application/json",
     ".xml": "application/rss+xml; charset=utf-8",
+    # the podcast's artwork, which `narrator feed --image` puts beside the episodes
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
 }
 
 
