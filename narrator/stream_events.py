@@ -26,6 +26,12 @@ class PlaybackState(StrEnum):
     FINISHED = "finished"  # played to the end; a seek plays again
     FAILED = "failed"  # synthesis or the device failed; final
 
+    @property
+    def silent(self) -> bool:
+        """True when nothing plays or will play without the listener asking again."""
+        return self in (PlaybackState.IDLE, PlaybackState.STOPPED, PlaybackState.FINISHED,
+                        PlaybackState.FAILED)
+
 
 @dataclass(frozen=True)
 class NarrationEvent:

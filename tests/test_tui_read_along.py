@@ -1,15 +1,11 @@
-"""Read-along inside a chunk, seeking by time, and the one message for narrator events."""
+"""Read-along inside a chunk and the one message for narrator events."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from narrator.audio.piece import AudioPiece
 from narrator.stream_events import ChunkStarted, Level, PlaybackProgress
 from narrator.text import prepare
 from narrator.tui.messages import NarrationEvent
 from narrator.tui.read_along import ReadAlong, spoken_sentences
-from narrator.tui.seeking import chunk_for_time, seek_target
 
 TWO = "मुंबई में आज बाज़ार बंद हुआ। निवेशकों की संपत्ति बढ़ गई।\n\nदूसरा अनुच्छेद यहाँ है।"
 
@@ -31,19 +27,6 @@ def test_the_sentence_heard_follows_the_time_within_the_chunk():
     assert reading.at(10.1).sentence == joined.sentence
     assert reading.at(13.9).sentence == joined.sentence + 1
     assert reading.at(99.0).sentence == joined.sentence + 1  # past the end: the last one
-
-
-def test_time_becomes_the_chunk_that_holds_it():
-    script = prepare("\n\n".join(f"यह वाक्य संख्या {n} है।" for n in range(1, 9)))
-    chunks = script.chunks
-    sr = 1000
-    made = [AudioPiece.placed(np.zeros(2 * sr, np.float32), sr, chunks[i], 2.5 * i) for i in (0, 1, 2)]
-    assert chunk_for_time(chunks, made, 20.0, 0.0) == 0
-    assert chunk_for_time(chunks, made, 20.0, 5.2) == 2  # exactly where it was made
-    assert chunk_for_time(chunks, made, 20.0, 1e9) == len(chunks) - 1
-    # a step forward that lands in the chunk playing goes on to the next one
-    assert seek_target(chunks, made, 20.0, position_s=5.1, current=2, delta_s=0.5) == 3
-    assert seek_target(chunks, made, 20.0, position_s=5.6, current=2, delta_s=-10) == 0
 
 
 def test_one_message_carries_every_event_and_asks_it_what_replaces_it():

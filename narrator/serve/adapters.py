@@ -75,10 +75,12 @@ def pieces_for(
 
 
 def script_for(text: str, engine: BaseEngine, title: str = "") -> Script:
-    """The Hindi front end: cleaned, normalized chunks that fit the engine."""
+    """The Hindi front end: cleaned, normalized chunks that fit the engine, planned
+    as live listening plans them so the first audio comes after one short chunk."""
+    from narrator.stream import live_chunk_plan
     from narrator.text import prepare
 
-    return prepare(text, title=title, fits=engine.fits)
+    return prepare(text, title=title, fits=engine.fits, budget=live_chunk_plan(engine))
 
 
 # -- the export folder ---------------------------------------------------------------------

@@ -139,8 +139,9 @@ def live_chunk_plan(engine: BaseEngine) -> Callable[[Sequence[Chunk]], int | Non
     """
     from narrator.engines.speedlog import expected_rtf
 
-    speed = float(getattr(engine, "speed", 1.0) or 1.0)
-    return chunk_plan(rtf=expected_rtf(engine.name), seconds_per_char=SECONDS_PER_CHAR / speed)
+    return chunk_plan(
+        rtf=expected_rtf(engine.name), seconds_per_char=SECONDS_PER_CHAR / engine.speed
+    )
 
 
 def expected_wait_s(

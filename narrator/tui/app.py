@@ -33,6 +33,7 @@ from narrator import cell_widths
 from narrator import stream_events as se
 from narrator.engines.base import VoiceInfo
 from narrator.listener_state import ListenerState
+from narrator.stream_events import PlaybackState
 from narrator.tui import messages as m
 from narrator.tui.commands import NarratorCommands
 from narrator.tui.read_along import ReadAlong
@@ -40,14 +41,16 @@ from narrator.tui.screens.export_dialog import ExportDialog, ExportRequest
 from narrator.tui.screens.help import HelpScreen
 from narrator.tui.screens.open_dialog import OpenDialog
 from narrator.tui.screens.voice_dialog import VoiceDialog
-from narrator.tui.seeking import SEEK_STEP_S
 from narrator.tui.session import EngineFactory, Session, SinkFactory
 from narrator.tui.threads import DaemonThreadExecutor, leave_now_if_busy
 from narrator.tui.voice_settings import SPEED_STEP, VoiceSettings
 from narrator.tui.widgets.article_list import ArticleList
 from narrator.tui.widgets.preview import SPEAKING, Preview
-from narrator.tui.widgets.transport import Transport
+from narrator.tui.widgets.transport import LOADING, Transport
 from narrator.tui.widgets.voice_picker import VoicePicker
+
+SEEK_STEP_S = 10.0
+"""What ←/→ skip, in seconds (as a podcast player does)."""
 
 SPEED_SETTLE_S = 0.6
 """A speed change during playback restarts the voice; wait until the keys settle."""
@@ -256,7 +259,7 @@ class NarratorApp(App[int]):
             worker = get_current_worker()
             self.session.play(lambda: worker.is_cancelled, start_sentence=start_sentence)
 
-        self.transport.set_state("loading")
+        self.transport.set_state(LOADING)
         self._in_thread(play, "play")
 
     def action_stop(self) -> None:
@@ -264,7 +267,7 @@ class NarratorApp(App[int]):
         self.workers.cancel_group(self, "play")
         self.session.stop()
         self.reading = None
-        self.transport.set_state("stopped")
+        self.transport.set_state(PlaybackState.STOPPED)
         self.transport.set_detail("")
         self.preview.highlight(None)
 
@@ -402,7 +405,7 @@ class NarratorApp(App[int]):
         """
         if self.session.entry is None or not self.is_running:
             return
-        if self.transport.state == "finished" and not at_start:
+        if self.transport.state == PlaybackState.FINISHED and not at_start:
             return
         sentence, position = (0, 0.0) if at_start else (
             self._heard_sentence(), self.transport.position_s
@@ -490,7 +493,7 @@ class NarratorApp(App[int]):
     @on(m.Problem)
     @_while_running
     def _problem(self, message: m.Problem) -> None:
-        self.transport.set_state("idle")
+        self.transport.set_state(PlaybackState.IDLE)
         self.notify(message.message, title=message.title, severity="error", timeout=8)
 
     @on(m.Notice)
@@ -507,7 +510,7 @@ class NarratorApp(App[int]):
     @on(m.EngineLoading)
     @_while_running
     def _engine_loading(self, message: m.EngineLoading) -> None:
-        self.transport.set_state("loading")
+        self.transport.set_state(LOADING)
 
     @on(m.PlaybackStarted)
     @_while_running
@@ -546,15 +549,15 @@ class NarratorApp(App[int]):
                 self.transport.set_detail(f"waited {event.wait_s:.1f} s for synthesis")
             case se.StateChanged():
                 self.transport.set_state(event.state)
-                if event.state in ("stopped", "finished", "failed", "idle"):
+                if PlaybackState(event.state).silent:
                     self.reading = None
                     self.preview.highlight(None)
-                if event.state == "paused":
+                if event.state == PlaybackState.PAUSED:
                     self._remember()
             case se.NarrationFinished():
                 self._finished(event)
             case se.NarrationFailed():
-                self.transport.set_state("failed")
+                self.transport.set_state(PlaybackState.FAILED)
                 self.notify(event.message, title="playback failed", severity="error", timeout=10)
 
     def _chunk_started(self, event: se.ChunkStarted) -> None:
@@ -577,7 +580,7 @@ class NarratorApp(App[int]):
             self._remember()
 
     def _finished(self, event: se.NarrationFinished) -> None:
-        self.transport.set_state("finished")
+        self.transport.set_state(PlaybackState.FINISHED)
         self.reading = None
         self.preview.highlight(None)
         self._remember(at_start=True)
@@ -591,7 +594,7 @@ class NarratorApp(App[int]):
     @_while_running
     def _no_device(self, message: m.NoSoundDevice) -> None:
         """Say once what is wrong and what to do; from then on space exports instead."""
-        self.transport.set_state("idle")
+        self.transport.set_state(PlaybackState.IDLE)
         if not self.no_sound_device:
             self.notify(no_device_notice(message.message), title="no sound device",
                         severity="warning", timeout=20)
@@ -620,7 +623,7 @@ class NarratorApp(App[int]):
         """A bug in a worker becomes a notification, not a dead app."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.transport.set_state("failed")
+            self.transport.set_state(PlaybackState.FAILED)
             self.notify(f"{type(error).__name__}: {error}", title="error", severity="error")
 
 

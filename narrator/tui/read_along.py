@@ -7,8 +7,8 @@ speaks and, from how far playback is into the chunk, says which one is being
 heard. Speech time is taken as proportional to characters within the chunk:
 good to a word or two in Hindi news, and it needs nothing from the engine.
 
-The lead will reconcile this with the streaming narrator's own sentence
-timing when it has one; `sentence_at` is the single place to switch.
+Which sentence is heard is `Script.sentence_at`'s rule, shared with the
+streaming narrator; this module finds that sentence's words in the chunk.
 """
 
 from __future__ import annotations
@@ -86,18 +86,6 @@ def _proportional_cuts(
     return cuts
 
 
-def sentence_at(spans: list[SpokenSentence], fraction: float) -> SpokenSentence:
-    """The sentence heard `fraction` (0..1) of the way through the chunk's audio."""
-    if not spans:
-        raise ValueError("a chunk speaks at least one sentence")
-    length = spans[-1].end or 1
-    at = min(max(fraction, 0.0), 1.0) * length
-    for span in spans:
-        if at < span.end:
-            return span
-    return spans[-1]
-
-
 @dataclass
 class ReadAlong:
     """The chunk being heard, when it started and ends, and its sentences."""
@@ -106,13 +94,20 @@ class ReadAlong:
     start_s: float
     end_s: float
     spans: list[SpokenSentence]
+    script: Script
 
     @classmethod
     def start(cls, chunk: Chunk, start_s: float, end_s: float, script: Script) -> ReadAlong:
-        return cls(chunk, start_s, end_s, spoken_sentences(chunk, script))
+        return cls(chunk, start_s, end_s, spoken_sentences(chunk, script), script)
 
     def at(self, position_s: float) -> SpokenSentence:
-        """The sentence heard at `position_s` (seconds in the whole narration)."""
+        """The sentence heard at `position_s` (seconds in the whole narration).
+
+        Which sentence is the script's rule (`Script.sentence_at`, the same the
+        streaming narrator's `heard_sentence` uses); this only finds its words
+        in the chunk's spoken text.
+        """
         duration = self.end_s - self.start_s
         fraction = (position_s - self.start_s) / duration if duration > 0 else 0.0
-        return sentence_at(self.spans, fraction)
+        heard = self.script.sentence_at(self.chunk.index, fraction)
+        return next((span for span in self.spans if span.sentence == heard), self.spans[-1])

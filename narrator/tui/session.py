@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -30,6 +30,7 @@ from narrator.errors import DeviceError, NarratorError
 from narrator.library import LibraryEntry, entry_for, open_library
 from narrator.listener_state import ListenerState, Listening
 from narrator.stream_events import NarrationEvent as StreamEvent
+from narrator.stream_events import PlaybackState
 from narrator.tui.messages import (
     ArticlePrepared,
     ArticlePreparing,
@@ -46,14 +47,20 @@ from narrator.tui.messages import (
     Problem,
     VoiceDescribed,
 )
-from narrator.tui.seeking import seek_target
 from narrator.tui.voice_settings import VoiceSettings, describe_voice
 from narrator.urls import is_url
+
+if TYPE_CHECKING:
+    from narrator.audio.playback import Sink
+    from narrator.cache import ChunkCache
+    from narrator.export import Progress as ExportProgressReport
+    from narrator.stream import StreamingNarrator
+    from narrator.text import Script
 
 EngineFactory = Callable[[VoiceSettings, str], EngineChoice]
 """(settings, purpose "live" | "export") -> a loaded engine and notices."""
 
-SinkFactory = Callable[[int], Any]
+SinkFactory = Callable[[int], "Sink"]
 """sample rate -> an audio sink (narrator.audio.playback.Sink); DeviceError if none."""
 
 
@@ -66,7 +73,7 @@ def default_engine_factory(
     )
 
 
-def default_sink_factory(sample_rate: int) -> Any:
+def default_sink_factory(sample_rate: int) -> Sink:
     from narrator.audio.playback import open_sink
 
     return open_sink(sample_rate)
@@ -82,7 +89,7 @@ class Session:
         settings: VoiceSettings | None = None,
         engine_factory: EngineFactory | None = None,
         sink_factory: SinkFactory = default_sink_factory,
-        cache: Any | None = None,
+        cache: ChunkCache | None = None,
         use_cache: bool = True,
         device: str = "auto",
         state: ListenerState | None = None,
@@ -103,10 +110,10 @@ class Session:
         self._cache = cache
         self._use_cache = use_cache
         self.entry: LibraryEntry | None = None
-        self.script: Any | None = None  # the preview's script (default chunking)
-        self.play_script: Any | None = None  # the script the narrator speaks
-        self.narrator: Any | None = None
-        self.sink: Any | None = None
+        self.script: Script | None = None  # the preview's script (default chunking)
+        self.play_script: Script | None = None  # the script the narrator speaks
+        self.narrator: StreamingNarrator | None = None
+        self.sink: Sink | None = None
         self._engine: BaseEngine | None = None
         self._engine_key: tuple[VoiceSettings, str] | None = None
         self._lock = threading.RLock()
@@ -136,7 +143,7 @@ class Session:
             ticket = self._preparing
         self.post(ArticlePreparing(entry.title, entry.chars))
         try:
-            script = self._prepare_script(entry, fits=None)
+            script = self._prepare_script(entry)
         except NarratorError as exc:
             if ticket == self._preparing:
                 self.post(ArticleUnreadable(entry.title, str(exc)))
@@ -165,11 +172,18 @@ class Session:
         self.prepare(entry_for(article, path))
 
     @staticmethod
-    def _prepare_script(entry: LibraryEntry, fits: Callable[[str], bool] | None) -> Any:
+    def _prepare_script(entry: LibraryEntry, engine: BaseEngine | None = None) -> Script:
+        """The preview's script (no engine: default chunks) or the one `engine` speaks
+        live: its limit, and chunks planned so its first sound comes within a second."""
+        from narrator.stream import live_chunk_plan
         from narrator.text import prepare
 
         article = entry.article
-        return prepare(article.body, title=article.title or "", fits=fits)
+        if engine is None:
+            return prepare(article.body, title=article.title or "")
+        return prepare(
+            article.body, title=article.title or "", fits=engine.fits, budget=live_chunk_plan(engine)
+        )
 
     # -- the engine ----------------------------------------------------------------------
 
@@ -210,7 +224,7 @@ class Session:
             self.post(VoiceDescribed(label))
 
     @property
-    def cache(self) -> Any | None:
+    def cache(self) -> ChunkCache | None:
         if self._use_cache and self._cache is None:
             from narrator.cache import ChunkCache
 
@@ -223,12 +237,7 @@ class Session:
     def playing(self) -> bool:
         """True while a narrator exists and has not stopped, finished or failed."""
         narrator = self.narrator
-        return narrator is not None and str(getattr(narrator, "state", "")) not in (
-            "stopped",
-            "finished",
-            "failed",
-            "idle",
-        )
+        return narrator is not None and not PlaybackState(narrator.state).silent
 
     def play(
         self, is_cancelled: Callable[[], bool] = lambda: False, start_sentence: int | None = None
@@ -252,7 +261,7 @@ class Session:
             engine = self.engine_for("live")
             if is_cancelled():
                 return
-            script = self._prepare_script(entry, fits=engine.fits)
+            script = self._prepare_script(entry, engine)
             sink = self.sink_factory(engine.sample_rate)
         except DeviceError as exc:
             self.post(NoSoundDevice(str(exc)))
@@ -323,26 +332,17 @@ class Session:
     def sentence(self) -> int | None:
         """The sentence being heard (or just sought to); None when nothing plays."""
         narrator = self.narrator
-        return narrator.current_sentence if narrator is not None else None
+        return narrator.heard_sentence if narrator is not None else None
 
     def seek_seconds(self, delta_s: float) -> float | None:
-        """Jump about `delta_s` seconds (±10 s keys); returns where playback goes.
-
-        The narrator seeks by chunk, so the time becomes the chunk that holds
-        it (narrator.tui.seeking); the returned estimate lets the screen move
-        its clock at once instead of after the next progress report.
-        """
-        narrator, script = self.narrator, self.play_script
-        if narrator is None or script is None or not script.chunks:
+        """Jump `delta_s` seconds (±10 s keys); returns where playback goes, so the
+        screen can move its clock at once instead of after the next progress report."""
+        narrator = self.narrator
+        if narrator is None:
             return None
-        current = narrator.current_chunk or script.chunks[0]
-        pieces = narrator.pieces()
-        total = narrator.total_s_estimate
-        target = seek_target(
-            script.chunks, pieces, total, narrator.position_s, current.index, delta_s
-        )
-        narrator.seek_chunk(target)
-        return narrator.position_s
+        target = max(0.0, min(narrator.position_s + delta_s, narrator.total_s_estimate))
+        narrator.seek_seconds(delta_s)
+        return target
 
     def remember(self, sentence: int, position_s: float) -> None:
         """Keep where the open article is being heard, in the current voice (listener.json).
@@ -368,31 +368,9 @@ class Session:
             self.narrator.previous_sentence()
 
     def seek_paragraph(self, delta: int) -> None:
-        """Jump to the start of the next (+1) or previous (-1) paragraph.
-
-        Works on chunks, the unit the narrator plays (short paragraphs may share
-        one). Going back from the middle of a paragraph goes to its start first,
-        as a media player's "previous" does.
-        """
-        script, narrator = self.play_script, self.narrator
-        if narrator is None or script is None or not script.chunks:
-            return
-        chunks = script.chunks
-        current = narrator.current_chunk or chunks[0]
-        starts = [
-            c.index for c in chunks if c.index == 0 or chunks[c.index - 1].paragraph != c.paragraph
-        ]
-        if delta > 0:
-            later = [i for i in starts if chunks[i].paragraph > current.paragraph]
-            if later:
-                narrator.seek_chunk(later[0])
-            return
-        own = max(i for i in starts if i <= current.index)
-        earlier = [i for i in starts if i < own]
-        if own < current.index or not earlier:
-            narrator.seek_chunk(own)
-        else:
-            narrator.seek_chunk(earlier[-1])
+        """Jump to the start of the next (+1) or previous (-1) paragraph (Script.paragraph_chunk)."""
+        if self.narrator is not None:
+            self.narrator.seek_paragraph(delta)
 
     # -- export --------------------------------------------------------------------------
 
@@ -421,7 +399,7 @@ class Session:
         job = ArticleJob.from_article(entry.article)  # the same job as `narrator export`
         settings = ExportSettings(out_dir=out_dir, fmt=fmt)
 
-        def progress(report: Any) -> None:
+        def progress(report: ExportProgressReport) -> None:
             if report.total:
                 self.post(ExportProgress(report.done, report.total))
 

@@ -14,17 +14,23 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ProgressBar, Static
 
 from narrator.library import format_clock
+from narrator.stream_events import PlaybackState
 from narrator.tui.widgets.level_meter import LevelMeter
 
-STATE_LABELS = {
-    "idle": "■ stopped",
-    "loading": "… loading voice",
-    "buffering": "… buffering",
-    "playing": "▶ playing",
-    "paused": "❚❚ paused",
-    "stopped": "■ stopped",
-    "finished": "■ finished",
-    "failed": "✗ failed",
+LOADING = "loading"
+"""The transport's one state of its own: a voice is loading, no narrator exists yet."""
+
+TransportState = PlaybackState | str
+
+STATE_LABELS: dict[str, str] = {
+    PlaybackState.IDLE: "■ stopped",
+    LOADING: "… loading voice",
+    PlaybackState.BUFFERING: "… buffering",
+    PlaybackState.PLAYING: "▶ playing",
+    PlaybackState.PAUSED: "❚❚ paused",
+    PlaybackState.STOPPED: "■ stopped",
+    PlaybackState.FINISHED: "■ finished",
+    PlaybackState.FAILED: "✗ failed",
 }
 
 # button id -> app action it runs
@@ -41,7 +47,7 @@ class Transport(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.state = "idle"
+        self.state: TransportState = PlaybackState.IDLE
         self.position_s = 0.0
         self.total_s = 0.0
         self.voice_label = ""
@@ -72,12 +78,13 @@ class Transport(Vertical):
 
     # -- updates from the app ------------------------------------------------------------
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: TransportState) -> None:
         self.state = state
-        self.query_one("#transport-play", Button).label = "❚❚" if state == "playing" else "▶"
-        if state in ("idle", "stopped"):
+        playing = state == PlaybackState.PLAYING
+        self.query_one("#transport-play", Button).label = "❚❚" if playing else "▶"
+        if state in (PlaybackState.IDLE, PlaybackState.STOPPED):
             self.query_one(LevelMeter).reset()
-        if state == "stopped":
+        if state == PlaybackState.STOPPED:
             self.set_position(0.0, self.total_s)
         self._refresh_status()
 
