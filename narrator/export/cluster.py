@@ -34,7 +34,12 @@ Where the files are written, and why both ways exist:
                     (PUBLISH_ORDER: sidecar last). The resume check still runs
                     in the actor, against the episode the driver found in DIR
                     (export_article's `find_episode`). The cost is that every
-                    byte passes through the driver (see bench/SCALING.md).
+                    episode passes through the driver; the gain, besides
+                    needing no shared storage, is that the float32 spool
+                    (12x the MP3, written and read) stays on the actor's
+                    local disk instead of the shared file system: on a big
+                    cluster that traffic, not the driver, is the limit
+                    (bench/SCALING.md).
 
 `auto` decides per actor by a probe: the driver writes a hidden file with a
 random token into DIR; an actor that reads the token back and can create a
@@ -54,8 +59,10 @@ it and makes the rest.
 
 Same bytes: an actor runs exactly the code `--jobs 1` runs, so an engine whose
 audio depends only on the chunk text (the seeded Coqui models) gives the same
-episodes. eSpeak NG does not qualify: its audio depends on what the same
-process synthesized before (see bench/SCALING.md).
+episodes, given the same engine threads (torch sums in another order with
+another thread count; an actor has `cpus_per_actor` threads). eSpeak NG does
+not qualify: its audio depends on what the same process synthesized before
+(see bench/SCALING.md).
 
 Ray is imported only here, and only when `--ray` is used.
 """
@@ -348,7 +355,7 @@ class RayExport:
         try:
             return cls._start(ray, spec, options, articles, cache_folder, started_here)
         except BaseException:
-            if started_here:
+            if started_here and ray.is_initialized():
                 ray.shutdown()
             raise
 
@@ -367,10 +374,10 @@ class RayExport:
         resources = ray.cluster_resources()
         cpus = int(resources.get("CPU", 0))
         gpus = int(resources.get("GPU", 0))
+        # An engine that only runs on the CPU (eSpeak) ignores --device, as it does here.
         use_gpu = runtime != "cpu" and spec.device != "cpu" and gpus > 0
-        if spec.device == "cuda" and not use_gpu:
-            why = f"{engine} runs on the CPU" if runtime == "cpu" else "the cluster has no GPU"
-            raise InputError(f"--device cuda was asked for, but {why}")
+        if runtime != "cpu" and spec.device == "cuda" and not use_gpu:
+            raise InputError("--device cuda was asked for, but the Ray cluster has no GPU")
         per = options.cpus_per_actor
         fit = min(gpus, cpus // per) if use_gpu else cpus // per
         if fit < 1:
@@ -398,7 +405,11 @@ class RayExport:
             loading={a.handle.ready.remote(): a for a in actors},
             description=f"{where}: {count} {engine} engine actor(s), {each} each",
         )
-        session._wait_first_ready()
+        try:
+            session._wait_first_ready()
+        except BaseException:
+            session.close()  # on a Ray we did not start, the actors must not stay
+            raise
         return session
 
     def _wait_first_ready(self) -> None:
