@@ -16,7 +16,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
+import feedparser
 import pytest
 
 from narrator.audio.files import is_temp_file
@@ -30,6 +32,7 @@ from narrator.export import (
     gather_articles,
 )
 from narrator.export.cluster import RayOptions
+from narrator.podcast import Channel, build_feed
 from tests.fixtures.export import ARTICLES, run_cli, write_articles
 from tests.test_export import ESPEAK, check_episode
 
@@ -37,6 +40,7 @@ ray = pytest.importorskip("ray", reason="the cluster extra is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = RayOptions()  # the Ray the fixture started: two CPUs, two actors
+BASE = "https://pod.example.in/hindi"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -161,6 +165,12 @@ def test_a_failing_article_is_reported_and_a_rerun_skips_what_is_done(
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name in stamps} == stamps
     assert len(_sidecars(out)) == 3
     check_episode(out / f"{again.done[0].slug}.json")
+    # The feed is built from the folder as after any export.
+    parsed = feedparser.parse(build_feed(out, Channel(base_url=BASE)).path.read_bytes())
+    assert not parsed.bozo and len(parsed.entries) == 3
+    sizes = {p.name: p.stat().st_size for p in out.glob("*.mp3")}
+    enclosures = [e.enclosures[0] for e in parsed.entries]
+    assert {unquote(e.href.rsplit("/", 1)[1]): int(e.length) for e in enclosures} == sizes
 
 
 def test_an_engine_that_cannot_load_stops_before_the_folder_is_made(hindi_articles, tmp_path):
