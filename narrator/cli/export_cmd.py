@@ -6,7 +6,8 @@ this voice will take to make it here, from the speed measured on this machine
 when there is one), its `Progress` events drive rich progress bars (one per
 article being made and one overall, with the time left), and its summary
 becomes a table. The exit code is 1 when any article failed, so scripts and CI
-can tell.
+can tell. With `--ray` the same export runs on Ray's engine actors
+(narrator.export.cluster); the bars and the table are the same.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrator.cli.common import add_voice_options
+
+if TYPE_CHECKING:
+    from narrator.export.cluster import RayOptions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,9 +37,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", default="mp3", choices=["mp3", "wav", "flac", "ogg"])
     parser.add_argument("--out", default="audio_out", type=Path, help="output folder (audio_out/)")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default 1); with --ray, at most this many engine actors",
+    )
     parser.add_argument("--lufs", type=float, default=-16.0, help="loudness target (default -16)")
     parser.add_argument("--force", action="store_true", help="redo episodes that are up to date")
+    cluster = parser.add_argument_group(
+        "cluster", "run the export on Ray's engine actors (pip install 'narrator[cluster]')"
+    )
+    cluster.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="on Ray: alone, a local Ray; auto, the cluster of this machine; ray://host:10001",
+    )
+    cluster.add_argument(
+        "--ray-cpus-per-actor",
+        type=int,
+        default=None,
+        metavar="N",
+        help="CPUs (and engine threads) per engine actor (default 1)",
+    )
+    cluster.add_argument(
+        "--ray-results",
+        choices=["auto", "shared", "driver"],
+        default=None,
+        help="who writes into --out: auto (actors that see it, else the driver), "
+        "shared (the actors; --out is on storage every node mounts), driver",
+    )
     add_voice_options(parser)
     parser.set_defaults(func=run)
 
@@ -55,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from narrator.export import Progress as Event
 
     console = Console(stderr=True)
+    cluster = _ray_options(args)
     spec = EngineSpec(args.engine, args.voice, args.device, args.speed, args.model)
     bars = Progress(
         TextColumn("{task.description}", justify="left"),
@@ -117,11 +153,13 @@ def run(args: argparse.Namespace) -> int:
             out_dir=args.out,
             fmt=args.format,
             engine_spec=spec,
-            jobs=args.jobs,
+            jobs=1 if args.jobs is None or cluster is not None else args.jobs,
             lufs=args.lufs,
             force=args.force,
             progress=on_event,
             on_plan=start_bars,
+            cluster=cluster,
+            on_notice=lambda line: console.print(f"narrator: {line}", highlight=False),
         )
     finally:
         bars.stop()
@@ -142,6 +180,32 @@ def run(args: argparse.Namespace) -> int:
     )
     Console(file=sys.stdout).print(table)
     return 0 if summary.ok else 1
+
+
+def _ray_options(args: argparse.Namespace) -> RayOptions | None:
+    """The --ray options as RayOptions (None without --ray); a --ray-* option alone is an error."""
+    from narrator.errors import InputError
+
+    if args.ray is None:
+        given = [
+            name
+            for name, value in (
+                ("--ray-cpus-per-actor", args.ray_cpus_per_actor),
+                ("--ray-results", args.ray_results),
+            )
+            if value is not None
+        ]
+        if given:
+            raise InputError(f"{given[0]} needs --ray")
+        return None
+    from narrator.export.cluster import RayOptions
+
+    return RayOptions(
+        address=args.ray or None,
+        cpus_per_actor=1 if args.ray_cpus_per_actor is None else args.ray_cpus_per_actor,
+        max_actors=args.jobs,
+        results=args.ray_results or "auto",
+    )
 
 
 def _clock(seconds: float) -> str:

@@ -10,6 +10,8 @@ The parts, each a module with one job:
     episode.py  export_article(): one job into a folder, atomically; and
                 narrate_to_file() for `narrator speak -o`
     batch.py    export_articles(): many sources, in-process or in workers
+    cluster.py  the same batch on Ray's engine actors (`--ray`; Ray is
+                imported only there, and only then)
     dates.py    the time-zone rule for article dates
 
 Callers import from here (`from narrator.export import export_articles`).

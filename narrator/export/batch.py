@@ -8,6 +8,8 @@ slugs claimed and the engine loaded, and synthesis starts.
 `jobs > 1` runs articles in worker processes (spawn context, so engines with
 threads or CUDA start clean); each worker loads its engine once in its
 initializer. Progress comes back over a queue. `jobs == 1` runs in-process.
+`cluster` runs them on Ray's engine actors instead (narrator.export.cluster):
+the same checks, gathering, slug claims and `export_article` on each side.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrator.articles import Article
 from narrator.audio.files import (
@@ -43,6 +45,9 @@ from narrator.export.episode import (
 from narrator.export.job import ArticleJob
 from narrator.export.names import claim_slugs
 from narrator.urls import is_url
+
+if TYPE_CHECKING:
+    from narrator.export.cluster import RayOptions
 
 # What a voice costs in synthesis seconds per second of speech when this
 # machine has no measurement yet (engines/speedlog.py keeps the measured ones):
@@ -296,6 +301,8 @@ def export_articles(
     engine: BaseEngine | None = None,
     cache: ChunkCache | None = None,
     on_plan: Callable[[ExportPlan], None] | None = None,
+    cluster: RayOptions | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> ExportSummary:
     """Export every article named by `sources` into `out_dir`.
 
@@ -308,6 +315,9 @@ def export_articles(
     progress     called with `Progress` events, in this process
     on_plan      called once with the ExportPlan (the up-front estimate),
                  before the engine is loaded
+    cluster      run on Ray instead (`--ray`, narrator.export.cluster): engine
+                 actors instead of worker processes; `jobs` is then unused
+    on_notice    called with one-line notes for the user (where the run goes)
     """
     started = time.perf_counter()
     fmt = audio_format("", fmt)
@@ -318,6 +328,10 @@ def export_articles(
     spec = EngineSpec.of(engine_spec)
     if engine is None:
         spec.check()
+    if cluster is not None:
+        if engine is not None:
+            raise InputError("an engine loaded in this process cannot run on Ray")
+        cluster.check()
     out = check_output_folder(out_dir)
     settings = ExportSettings(out_dir=out, fmt=fmt, lufs=lufs, force=force)
 
@@ -331,10 +345,17 @@ def export_articles(
     report = progress or (lambda _p: None)
     if on_plan is not None:
         on_plan(plan_export(work, engine.name if engine is not None else spec.engine_name()))
-    workers = min(jobs, len(work))
-    loaded = engine
-    if loaded is None and workers == 1:
-        loaded = spec.load()  # a bad voice or a missing model fails before the folder exists
+    if cluster is not None:
+        results = _run_on_ray(work, settings, spec, cluster, report, cache, on_notice)
+    else:
+        results = _run_here(work, settings, spec, min(jobs, len(work)), report, cache, engine)
+    summary.results.extend(sorted(results, key=lambda r: r.index))
+    summary.wall_s = time.perf_counter() - started
+    return summary
+
+
+def _queue(out: Path, work: list[ArticleJob], report: ProgressFn) -> list[ArticleJob]:
+    """Make the folder, clear what killed exports left, claim every job's slug, report them."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         sweep_stale_temps(out)
@@ -343,19 +364,57 @@ def export_articles(
         raise disk_error(exc, out) from exc
     for job in work:
         report(Progress(job.index, job.slug, job.title, "queued"))
-    if loaded is not None:
-        chunk_cache = cache if cache is not None else ChunkCache()
-        results = [
-            export_article(loaded, job, settings, cache=chunk_cache, progress=report)
-            for job in work
-        ]
-        _record_speed(loaded.name, results)
-    else:
+    return work
+
+
+def _run_here(
+    work: list[ArticleJob],
+    settings: ExportSettings,
+    spec: EngineSpec,
+    workers: int,
+    report: ProgressFn,
+    cache: ChunkCache | None,
+    engine: BaseEngine | None,
+) -> list[ArticleResult]:
+    """In this process (one worker or a loaded engine), else in worker processes."""
+    loaded = engine
+    if loaded is None and workers == 1:
+        loaded = spec.load()  # a bad voice or a missing model fails before the folder exists
+    work = _queue(settings.out_dir, work, report)
+    if loaded is None:
         folder = cache.folder if cache is not None else None
-        results = _run_pool(work, settings, spec, workers, report, folder)
-    summary.results.extend(sorted(results, key=lambda r: r.index))
-    summary.wall_s = time.perf_counter() - started
-    return summary
+        return _run_pool(work, settings, spec, workers, report, folder)
+    chunk_cache = cache if cache is not None else ChunkCache()
+    results = [
+        export_article(loaded, job, settings, cache=chunk_cache, progress=report) for job in work
+    ]
+    _record_speed(loaded.name, results)
+    return results
+
+
+def _run_on_ray(
+    work: list[ArticleJob],
+    settings: ExportSettings,
+    spec: EngineSpec,
+    cluster: RayOptions,
+    report: ProgressFn,
+    cache: ChunkCache | None,
+    on_notice: Callable[[str], None] | None,
+) -> list[ArticleResult]:
+    """On Ray's engine actors (narrator.export.cluster; Ray is imported only now)."""
+    from narrator.export.cluster import RayExport
+
+    # The actors load their engine before the folder exists, as one engine does above.
+    session = RayExport.start(
+        spec, cluster, articles=len(work), cache_folder=cache.folder if cache else None
+    )
+    if on_notice is not None:
+        on_notice(session.description)
+    try:
+        work = _queue(settings.out_dir, work, report)
+        return session.run(work, settings, report)
+    finally:
+        session.close(settings.out_dir)
 
 
 def _record_speed(engine: str, results: Sequence[ArticleResult]) -> None:

@@ -155,8 +155,13 @@ def content_hash(
     return hashlib.sha256(blob).hexdigest()
 
 
+# The files of an episode in the order they are renamed into place: the
+# sidecar last, so that a sidecar on disk always means a complete episode.
+PUBLISH_ORDER = ("srt", "vtt", "chapters", "audio", "sidecar")
+
+
 def episode_paths(out_dir: Path, slug: str, fmt: str) -> dict[str, Path]:
-    """Every file of one episode."""
+    """Every file of one episode (keys: PUBLISH_ORDER)."""
     return {
         "audio": out_dir / f"{slug}.{fmt}",
         "srt": out_dir / f"{slug}.srt",
@@ -166,17 +171,28 @@ def episode_paths(out_dir: Path, slug: str, fmt: str) -> dict[str, Path]:
     }
 
 
-def up_to_date(paths: dict[str, Path], digest: str) -> EpisodeSidecar | None:
-    """The sidecar when the episode is complete and made from the same inputs."""
+def complete_episode(paths: dict[str, Path]) -> EpisodeSidecar | None:
+    """The sidecar when every file of the episode is there and the audio is whole."""
     try:
         sidecar = EpisodeSidecar.read(paths["sidecar"])
     except SidecarError:
         return None
-    if sidecar.content_hash != digest:
-        return None
     if not all(p.is_file() for p in paths.values()):
         return None
     if paths["audio"].stat().st_size != sidecar.audio_bytes:
+        return None
+    return sidecar
+
+
+FindEpisode = Callable[[dict[str, Path]], EpisodeSidecar | None]
+
+
+def up_to_date(
+    paths: dict[str, Path], digest: str, find: FindEpisode = complete_episode
+) -> EpisodeSidecar | None:
+    """The sidecar when the episode is complete and made from the same inputs."""
+    sidecar = find(paths)
+    if sidecar is None or sidecar.content_hash != digest:
         return None
     return sidecar
 
@@ -246,18 +262,25 @@ def export_article(
     cache: ChunkCache | None = None,
     progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
+    find_episode: FindEpisode = complete_episode,
 ) -> ArticleResult:
     """Export one article into `settings.out_dir` with a loaded engine.
 
     The folder must exist. A job without a slug claims one (under the folder's
     lock). Never raises for a problem with the article, the audio or the disk:
     the result says "failed" with a one-line error.
+
+    find_episode  the complete episode already made for these paths, if any
+                  (default: read from the folder); a cluster actor that makes
+                  the files in a staging folder for the driver to write passes
+                  what the driver found in the real one, so the resume rule
+                  (same content hash: skip) stays this one
     """
     started = time.perf_counter()
     result = ArticleResult(job.index, job.source, job.title, job.slug, "failed")
     report = progress or (lambda _p: None)
     try:
-        _export(engine, job, settings, cache, report, result, should_stop)
+        _export(engine, job, settings, cache, report, result, should_stop, find_episode)
     except NarratorError as exc:
         result.status, result.error = "failed", str(exc)
     except OSError as exc:
@@ -281,6 +304,7 @@ def _export(
     report: ProgressFn,
     result: ArticleResult,
     should_stop: Callable[[], bool] | None,
+    find_episode: FindEpisode,
 ) -> None:
     from narrator.text import prepare
 
@@ -296,7 +320,7 @@ def _export(
     digest = content_hash(script, job, engine, settings)
     paths = episode_paths(settings.out_dir, job.slug, fmt)
     if not settings.force:
-        done = up_to_date(paths, digest)
+        done = up_to_date(paths, digest, find_episode)
         if done is not None:
             result.status = "skipped"
             result.audio = paths["audio"]
@@ -342,15 +366,14 @@ def _export(
         sidecar = _sidecar(job, script, engine, settings, mastered, made, sections, digest, paths)
         # Everything is staged and synced before the first rename; the sidecar is
         # renamed last, so a sidecar on disk always means a complete episode.
-        atomic_write_many(
-            [
-                (paths["srt"], to_srt(cues).encode("utf-8")),
-                (paths["vtt"], to_vtt(cues).encode("utf-8")),
-                (paths["chapters"], chapters_json(sections, result.title).encode("utf-8")),
-                (paths["audio"], mastered.temp),
-                (paths["sidecar"], sidecar.to_json().encode("utf-8")),
-            ]
-        )
+        contents: dict[str, bytes | Path] = {
+            "srt": to_srt(cues).encode("utf-8"),
+            "vtt": to_vtt(cues).encode("utf-8"),
+            "chapters": chapters_json(sections, result.title).encode("utf-8"),
+            "audio": mastered.temp,
+            "sidecar": sidecar.to_json().encode("utf-8"),
+        }
+        atomic_write_many([(paths[kind], contents[kind]) for kind in PUBLISH_ORDER])
     except BaseException:
         mastered.discard()
         raise
