@@ -109,6 +109,27 @@ def test_two_actors_make_the_same_bytes_as_one_process(tiny_vits_dir, tmp_path):
     assert not [p for p in (tmp_path / "ray").iterdir() if is_temp_file(p)]
 
 
+def test_espeak_on_ray_makes_the_same_episodes_as_jobs_1(shared_articles, tmp_path):
+    """The issue's must-show: `narrator export ../shared/articles --engine espeak --ray`
+    makes the same three episodes as `--jobs 1`, byte for byte (each eSpeak
+    utterance starts from a fresh library, so actors and one process agree)."""
+    espeak = ("espeak", None, "cpu", 1.0, None)
+    sources = [str(p) for p in shared_articles]
+    here = export_articles(
+        sources, out_dir=tmp_path / "jobs1", fmt="mp3", engine=EngineSpec(*espeak).load(),
+        cache=ChunkCache(tmp_path / "cache1"),
+    )
+    on_ray = export_articles(
+        sources, out_dir=tmp_path / "ray", fmt="mp3", engine_spec=espeak,
+        cache=ChunkCache(tmp_path / "cache2"), cluster=LOCAL,
+    )
+    assert here.ok and on_ray.ok and len(on_ray.done) == len(shared_articles) == 3
+    ours, theirs = _episode_bytes(tmp_path / "ray"), _episode_bytes(tmp_path / "jobs1")
+    assert len(ours) == 15 and ours.keys() == theirs.keys()
+    for name in ours:
+        assert ours[name] == theirs[name], name
+
+
 @pytest.mark.parametrize("results", ["auto", "driver"])
 def test_a_failing_article_is_reported_and_a_rerun_skips_what_is_done(
     hindi_articles, tmp_path, results
