@@ -342,7 +342,7 @@ def main() -> int:
     try:
         for name in args.engines.split(","):
             cls = engine_classes().get(name)
-            if cls is None or not getattr(cls, "is_installed", lambda: True)():
+            if cls is None or not cls.is_installed():
                 print(f"{name}: not installed, skipped", flush=True)
                 continue
             copies = args.kokoro_copies if name == "kokoro" else args.copies

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -46,13 +45,13 @@ class LibraryEntry:
 
     @property
     def title(self) -> str:
-        title = (getattr(self.article, "title", "") or "").strip()
+        title = self.article.title.strip()
         return title or (self.path.stem if self.path else self.source_label)
 
     @property
     def source_label(self) -> str:
         """Where it came from, short: the site for a URL, else the file name."""
-        source = str(getattr(self.article, "source", "") or "")
+        source = self.article.source
         if is_url(source):
             return urlparse(source).netloc.removeprefix("www.") or source
         if self.path is not None:
@@ -62,16 +61,14 @@ class LibraryEntry:
     @property
     def date_label(self) -> str:
         """The article's date as YYYY-MM-DD, or "" when it has none."""
-        value = getattr(self.article, "date", None)
-        if isinstance(value, (datetime, date)):
-            return value.strftime("%Y-%m-%d")
-        return str(value or "")[:10]
+        value = self.article.date
+        return value.strftime("%Y-%m-%d") if value is not None else ""
 
     @property
     def key(self) -> str:
         """Stable identity in the list: where it came from, and the title (a feed
         file holds several articles)."""
-        where = getattr(self.article, "url", None) or self.path or self.article.source
+        where = self.article.url or self.path or self.article.source
         return f"{where}\n{self.title}"
 
 
@@ -105,7 +102,7 @@ def format_chars(chars: int) -> str:
 
 def entry_for(article: Article, path: Path | None = None) -> LibraryEntry:
     """Describe a loaded article for the list."""
-    body = getattr(article, "body", "") or ""
+    body = article.body
     chars = len(" ".join(body.split()))
     return LibraryEntry(article, path, chars, estimate_listening_s(body))
 
@@ -146,7 +143,7 @@ def scan_library(folder: Path) -> tuple[list[LibraryEntry], list[str]]:
 
     problems: list[str] = []
     articles = load_library(folder, skipped=problems)
-    return [entry_for(a, getattr(a, "path", None)) for a in articles], problems
+    return [entry_for(a, a.path) for a in articles], problems
 
 
 def open_library(

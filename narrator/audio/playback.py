@@ -48,9 +48,12 @@ class Sink(Protocol):
     close()      release the device
     position_s   seconds of audio played since the sink was opened
     queued_s     seconds handed to `play` and not yet played
+    speedup      how many seconds of audio one second of wall clock plays (1 for
+                 a real device; a simulated listener may hear faster)
     """
 
     sample_rate: int
+    speedup: float
 
     def play(self, audio: np.ndarray) -> None: ...
 
@@ -235,6 +238,7 @@ class MiniaudioSink:
         import miniaudio
 
         self.sample_rate = int(sample_rate)
+        self.speedup = 1.0  # a device plays in real time
         self.buffer_s = float(buffer_s)
         self._cond = threading.Condition()
         self._blocks: deque[np.ndarray] = deque()

@@ -165,7 +165,7 @@ def available_targets(
         if cls is None:
             notes.append(f"{name}: not an engine here")
             continue
-        installed = getattr(cls, "is_installed", lambda: False)()
+        installed = cls.is_installed()
         if not installed:
             if names:
                 notes.append(f"{name}: not installed (see `narrator models`)")

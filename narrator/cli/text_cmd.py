@@ -101,16 +101,15 @@ def _limit(
     """
     if not engine:
         return max_chars, None
-    from narrator.engines.base import BaseEngine
     from narrator.engines.registry import auto_engine_name, engine_class, resolve_engine
 
     name = auto_engine_name("export")[0] if engine == "auto" else engine
     cls = engine_class(name)
-    limit = max_chars or int(getattr(cls, "max_chars", 0) or 0) or None
+    limit = max_chars or cls.max_chars
     engine_fits: Callable[[str], bool] | None = None
-    if getattr(cls, "fits", BaseEngine.fits) is not BaseEngine.fits:
+    if not cls.limit_in_characters:
         instance = resolve_engine(name, device="cpu").engine
-        limit = max_chars or getattr(instance, "max_chars", limit)
+        limit = max_chars or instance.max_chars
         engine_fits = instance.fits
     if engine_fits is None:
         return limit, None

@@ -83,6 +83,9 @@ class BaseEngine:
     """
 
     name: ClassVar[str] = "base"
+    limit_in_characters: ClassVar[bool] = True
+    """True when `fits` is `len(text) <= max_chars`; False when the model counts its
+    limit otherwise (Kokoro: phonemes), so only a loaded engine can say what fits."""
     streaming: ClassVar[bool] = False
     """True when `stream` yields audio before a chunk is finished (XTTS); the
     narrator then plays those parts as they come instead of calling `synthesize`."""

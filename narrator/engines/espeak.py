@@ -56,16 +56,28 @@ _CALLBACK = ctypes.CFUNCTYPE(
 )
 
 
-def _private_copy(library: Path) -> Path:
-    """The library copied into narrator's cache under a name of its content (made once)."""
+def _private_copy(library: Path) -> tuple[Path, str]:
+    """The library copied into narrator's cache under a name of its content (made once),
+    and that name: which build of libespeak-ng speaks.
+
+    Where the cache cannot be written (a full disk, a read-only home) the wheel's
+    own file is used: utterances are then independent unless something else in
+    the process (Kokoro's phonemizer) holds that file open.
+    """
     data = library.read_bytes()
-    copy = cache_dir() / "espeak" / f"libespeak-ng-{hashlib.sha256(data).hexdigest()[:16]}.so"
-    if not copy.is_file():
+    build = f"libespeak-ng-{hashlib.sha256(data).hexdigest()[:16]}"
+    copy = cache_dir() / "espeak" / f"{build}.so"
+    if copy.is_file() and copy.stat().st_size == len(data):
+        return copy, build
+    tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+    try:
         copy.parent.mkdir(parents=True, exist_ok=True)
-        tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(copy)
-    return copy
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return library, build
+    return copy, build
 
 
 class _Library:
@@ -77,9 +89,8 @@ class _Library:
     def __init__(self) -> None:
         import espeakng_loader
 
-        copy = _private_copy(Path(espeakng_loader.get_library_path()))
-        self._path = str(copy)
-        self.build = copy.stem  # which libespeak-ng made the audio (the chunk cache's key)
+        path, self.build = _private_copy(Path(espeakng_loader.get_library_path()))
+        self._path = str(path)
         self._data = espeakng_loader.get_data_path().encode()
         self._pieces: list[np.ndarray] = []
         # Keep a reference: ctypes callbacks must outlive every call into C.

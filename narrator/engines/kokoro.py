@@ -212,6 +212,7 @@ class KokoroEngine(BaseEngine):
     """Kokoro-82M v1.0 int8 on ONNX Runtime: four Hindi voices and their blends."""
 
     name: ClassVar[str] = "kokoro"
+    limit_in_characters = False  # 510 phonemes, counted by `fits`
     sample_rate = SAMPLE_RATE
     # A cap for code that thinks in characters; the real limit is fits(). Hindi
     # news text gives about 1.4 phonemes per character, so 300 is ~430 of 510.

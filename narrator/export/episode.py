@@ -201,7 +201,7 @@ def licence_of(engine: BaseEngine) -> str:
     """The licence of the engine's current voice ("" when it does not say)."""
     try:
         for info in type(engine).list_voices():
-            if info.name == getattr(engine, "voice", None):
+            if info.name == engine.voice:
                 return info.licence
     except Exception:  # noqa: BLE001 (a voice list is informative only)
         return ""
@@ -233,7 +233,7 @@ def episode_tags(
     title: str = "",
 ) -> EpisodeTags:
     """The tags inside an episode's audio file (export and `speak -o` alike)."""
-    voice = str(getattr(engine, "voice", "") or "")
+    voice = engine.voice
     artist = f"{engine.name} {voice}".strip()
     licence = licence_of(engine)
     # The album is where the article came from: the site, or the folder it sits in.
@@ -412,7 +412,7 @@ def _sidecar(
         duration_s=round(mastered.duration_s, 3),
         sample_rate=mastered.sample_rate,
         engine=engine.name,
-        voice=str(getattr(engine, "voice", "") or ""),
+        voice=engine.voice,
         model=engine.model_id,
         licence=licence_of(engine),
         cache_key=engine.cache_key,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from narrator.errors import EngineError, NarratorError
+from narrator.errors import EngineError, NarratorError, one_line
 
 _TYPES = {401: "authentication_error", 429: "rate_limit_error"}
 _CODES = {
@@ -50,7 +50,7 @@ def error_response(
     status: int, message: str, code: str = "", headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     kind = _TYPES.get(status, "invalid_request_error" if status < 500 else "server_error")
-    first_line = message.strip().splitlines()[0] if message.strip() else "error"
+    first_line = one_line(message) or "error"
     body = {"error": {"message": first_line, "type": kind, "code": code or _CODES.get(status, "")}}
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 

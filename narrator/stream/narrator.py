@@ -389,7 +389,7 @@ class StreamingNarrator:
         rtf = self._shared.stats.planning_rtf(self._recorded_rtf)
         if rtf is None:
             return None
-        return rtf * float(getattr(self.sink, "speedup", 1.0) or 1.0)
+        return rtf * self.sink.speedup
 
     def _parts_early(self) -> bool:
         """Whether a streaming engine's chunk may play before it is complete (hold the lock)."""

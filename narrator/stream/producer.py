@@ -24,7 +24,7 @@ from narrator.audio.assemble import fade_edges
 from narrator.audio.piece import AudioPiece
 from narrator.cache import ChunkCache
 from narrator.engines.base import BaseEngine, as_float32_mono
-from narrator.errors import EngineError
+from narrator.errors import EngineError, one_line
 from narrator.stream.state import PlayState
 from narrator.stream.timeline import Timeline
 from narrator.stream_events import NarrationEvent, SynthesisProgress
@@ -39,7 +39,7 @@ ChunkPart = tuple[np.ndarray, float, bool, bool]
 def _chunk_error(exc: BaseException, chunk: Chunk) -> EngineError:
     if isinstance(exc, EngineError) and exc.chunk is not None:
         return exc
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = one_line(exc)
     preview = chunk.text if len(chunk.text) <= 40 else chunk.text[:40] + "…"
     return EngineError(f"synthesis failed on chunk {chunk.index + 1} ({preview!r}): {detail}", chunk)
 

@@ -516,9 +516,8 @@ class NarratorApp(App[int]):
     @_while_running
     def _playback_started(self, message: m.PlaybackStarted) -> None:
         entry = self.session.entry
-        if entry is not None and message.script.chunks != getattr(
-            self.preview.script, "chunks", None
-        ):
+        shown = self.preview.script
+        if entry is not None and (shown is None or message.script.chunks != shown.chunks):
             self.preview.show(entry, message.script)  # the engine's own chunking
         self.transport.set_voice(message.label)
 
