@@ -78,10 +78,11 @@ def _envelope(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def test_speech_is_the_narration_the_hindi_front_end_makes(client):
-    """WAV from the API = `prepare(input)` rendered as export does: same words
-    (digits spoken), same pauses between sentences and paragraphs."""
+    """WAV from the API = `prepare(input)` (chunks planned as live listening plans
+    them) rendered as export does: same words (digits spoken), same pauses between
+    sentences and paragraphs, the same samples."""
     from narrator.engines.espeak import EspeakEngine
-    from narrator.stream import render_script
+    from narrator.stream import live_chunk_plan, render_script
 
     text = HINDI + "\n\nमौसम विभाग ने अगले तीन दिनों तक हल्की बारिश का अनुमान लगाया है।"
     response = _speech(client, response_format="wav", voice="hi-female", input=text)
@@ -91,10 +92,11 @@ def test_speech_is_the_narration_the_hindi_front_end_makes(client):
     assert data[:4] == b"RIFF" and data[4:8] == b"\xff\xff\xff\xff"  # length unknown
     samples = np.frombuffer(data[44:], dtype="<i2") / 32767.0
     engine = EspeakEngine(voice="hi-female")
-    script = prepare(text, fits=engine.fits)
+    script = prepare(text, fits=engine.fits, budget=live_chunk_plan(engine))
     assert len(script.chunks) >= 2
     expected = render_script(engine, script).audio
-    assert abs(len(samples) - len(expected)) <= 8 * len(script.chunks)
+    assert len(samples) == len(expected)
+    assert np.max(np.abs(samples - expected)) < 2 / 32767  # 16-bit rounding only
     ours, theirs = _envelope(samples, 22050), _envelope(expected, 22050)
     n = min(len(ours), len(theirs))
     assert np.corrcoef(ours[:n], theirs[:n])[0, 1] > 0.98

@@ -19,9 +19,12 @@ LONG = long_text(150)  # ~30 chunks of ~20 s each: about ten minutes of audio
 
 
 def _chunks(text: str) -> int:
+    """The chunks the server speaks `text` in (planned as live listening plans them)."""
     from narrator.engines.espeak import EspeakEngine
+    from narrator.stream import live_chunk_plan
 
-    return len(prepare(text, fits=EspeakEngine(voice="hi-female").fits).chunks)
+    engine = EspeakEngine(voice="hi-female")
+    return len(prepare(text, fits=engine.fits, budget=live_chunk_plan(engine)).chunks)
 
 
 def _speak(client: httpx.Client, text: str, fmt: str = "wav"):

@@ -56,7 +56,11 @@ this: at 1 or more no plan keeps up (the start delay and `smooth` take over) and
 chunks must still grow to the engine's limit."""
 PLAN_MARGIN = 0.2
 """Share of each budget kept back: a chunk's audio may run ~15% longer than its
-characters predict, and every engine call has a fixed cost."""
+characters predict."""
+CALL_S = 0.05
+"""What every engine call costs besides its audio: the short chunks at the start
+pay it many times, so the plan counts it. (Kokoro's ~0.3 s on two cores is paid
+out of the headroom of planning for DESIGN_RTF while it runs at ~0.4.)"""
 FIRST_CHUNK_S = 2.0
 """Audio in the first chunk: one short clause, which Kokoro makes in under a
 second on two cores, so the first sound comes about that soon after play."""
@@ -85,25 +89,29 @@ def plan_rtf(measured: float | None) -> float:
 
 
 def next_chunk_budget_s(
-    planned: Sequence[tuple[float, float]], rtf: float, margin: float = PLAN_MARGIN
+    planned: Sequence[tuple[float, float]],
+    rtf: float,
+    margin: float = PLAN_MARGIN,
+    call_s: float = CALL_S,
 ) -> float:
     """Seconds of audio the next chunk may hold, given the chunks planned before it.
 
     planned  (audio seconds, pause seconds after it) of each earlier chunk
 
-    Synthesis runs chunk after chunk from the start; playback starts when the
-    first chunk is made (rtf x d0) and then plays each chunk and its pause. The
-    next chunk k can start being made once every earlier one is made
-    (rtf x sum(d_j)) and must be ready when playback reaches it
-    (rtf x d0 + sum(d_j + p_j)); what lies between, divided by the rtf, is
-    the most audio it can hold. `margin` of that is kept back.
+    Synthesis runs chunk after chunk from the start, each call costing `call_s`
+    plus rtf x its audio; playback starts when the first chunk is made and then
+    plays each chunk and its pause. The next chunk k can start being made once
+    every earlier one is made (k x call_s + rtf x sum(d_j)) and must be ready
+    when playback reaches it (call_s + rtf x d0 + sum(d_j + p_j)); what lies
+    between, less its own call, divided by the rtf, is the most audio it can
+    hold. `margin` of that is kept back.
     """
     if not planned:
         return FIRST_CHUNK_S
     first = planned[0][0]
     heard = sum(d + p for d, p in planned)
     made = sum(d for d, _ in planned)
-    slack = rtf * first + heard - rtf * made
+    slack = rtf * first + heard - rtf * made - len(planned) * call_s
     return max(0.0, slack / rtf * (1.0 - margin))
 
 
@@ -299,8 +307,8 @@ class Timeline:
 
         If playback started now it would first play the made chunks from the
         cursor on; each unmade chunk k would be needed after all audio before
-        it, and made after rtf x the audio of the unmade chunks up to k, less
-        `credit_s` the chunk in progress has already had. The delay is the
+        it, and made after rtf x the audio of the unmade chunks up to k (plus
+        CALL_S per call), less `credit_s` the chunk in progress has already had. The delay is the
         largest shortfall (0 when playback can start now). Pauses cost no
         synthesis; made chunks after a gap cost none either.
         """
@@ -317,7 +325,7 @@ class Timeline:
         for k in range(j, n):
             d = self.duration_samples(k, spc) / sr
             if self.made[k] is None:
-                ready_at += rtf * d
+                ready_at += CALL_S + rtf * d
                 delay = max(delay, ready_at - played)
             played += d + self.pauses[k] / sr
         return delay
