@@ -142,7 +142,7 @@ def sweep_stale_temps(folder: Path) -> list[Path]:
         match = _TEMP_RE.match(entry.name)
         if not match or not entry.is_file():
             continue
-        if _pid_alive(int(match.group(1))):
+        if pid_alive(int(match.group(1))):
             continue
         with contextlib.suppress(FileNotFoundError):
             entry.unlink()
@@ -150,7 +150,8 @@ def sweep_stale_temps(folder: Path) -> list[Path]:
     return removed
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (its temp files are then not swept)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -84,7 +84,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from narrator.audio.files import atomic_write_many, disk_error, sweep_stale_temps, temp_path_for
+from narrator.audio.files import (
+    atomic_write_many,
+    disk_error,
+    pid_alive,
+    sweep_stale_temps,
+    temp_path_for,
+)
 from narrator.cache import ChunkCache
 from narrator.errors import InputError, NarratorError
 from narrator.export.batch import EngineLoadError, EngineSpec
@@ -660,15 +666,6 @@ def _first_line(exc: BaseException) -> str:
 def _wait_gone(pids: Sequence[int], timeout: float) -> None:
     """Wait until the processes of killed local actors are gone (their temp files sweepable)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+    while time.monotonic() < deadline and any(pid_alive(p) for p in pids):
         time.sleep(0.05)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
