@@ -34,6 +34,17 @@ def test_voice_options_without_a_sub_command_open_the_app_with_them(opened):
     assert opened["speed"] == 1.3 and opened["device"] is None
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [(["--engine", "nope"], "unknown engine 'nope'"), (["--speed", "9"], "out of range")],
+)
+def test_a_bad_voice_option_is_one_line_before_the_app_opens(opened, capsys, argv, said):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert said in err and "\n" not in err and err.startswith("narrator: error:")
+    assert opened == {}  # the app never took the screen
+
+
 def test_no_options_leave_the_app_its_defaults(opened):
     assert main([]) == 0
     assert opened["engine"] is None and opened["speed"] is None

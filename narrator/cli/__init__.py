@@ -90,6 +90,17 @@ def _sub_default(parser: argparse.ArgumentParser, command: str, option: str) -> 
     return None
 
 
+def _check_app_voice(args: argparse.Namespace) -> None:
+    """The app's voice options, checked before it takes the screen: a typo is one line."""
+    from narrator.engines.base import check_speed
+    from narrator.engines.registry import engine_class
+
+    if args.top_engine not in (None, "auto"):
+        engine_class(args.top_engine)
+    if args.top_speed is not None:
+        check_speed(args.top_speed)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -101,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from narrator.tui.app import run_app
 
+            _check_app_voice(args)
             return run_app(
                 library=args.library,
                 engine=args.top_engine,

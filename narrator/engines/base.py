@@ -43,6 +43,15 @@ Audio = npt.NDArray[np.float32]
 """What engines return: 1-D float32 samples in [-1, 1] at the engine's sample_rate."""
 
 
+def check_speed(speed: float) -> float:
+    """The speaking rate every engine takes, or a one-line InputError (also checked by
+    the command line before the terminal app takes the screen)."""
+    speed = float(speed)
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InputError(f"--speed {speed} is out of range: use {MIN_SPEED} to {MAX_SPEED}")
+    return speed
+
+
 @dataclass(frozen=True)
 class VoiceInfo:
     """A voice as the user sees it in `narrator voices` and the TUI picker.
@@ -117,9 +126,7 @@ class BaseEngine:
         model    which weights, for engines with a `model_option`
         threads  a cap on the CPU threads synthesis may use (None: the library's own)
         """
-        speed = float(speed)
-        if not MIN_SPEED <= speed <= MAX_SPEED:
-            raise InputError(f"--speed {speed} is out of range: use {MIN_SPEED} to {MAX_SPEED}")
+        speed = check_speed(speed)
         if device not in DEVICES:
             raise DeviceError(f"unknown device {device!r}: use {', '.join(DEVICES)}")
         if model is not None and not self.model_option:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MIN_SPEED = 0.5
-MAX_SPEED = 2.0
+from narrator.engines.base import MAX_SPEED, MIN_SPEED
+
 SPEED_STEP = 0.1
 
 
