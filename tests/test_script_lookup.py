@@ -55,6 +55,13 @@ def test_sentence_heard_inside_a_chunk_follows_its_source_text(script):
     assert script.sentence_at(1, 0.9) == one.sentence  # a chunk of one sentence
 
 
+def test_the_sentences_a_chunk_speaks(script):
+    assert script.sentences_in(script.chunks[0]) == [0, 1, 2]
+    assert script.sentences_in(script.chunks[1]) == [3]
+    bare = Script("", "नमस्ते", [], [Chunk(0, "नमस्ते", 0, 6, sentence=4, paragraph=0)])
+    assert bare.sentences_in(bare.chunks[0]) == [4]  # no sentences: the chunk's own
+
+
 def test_a_script_without_sentences_counts_them_from_its_chunks():
     chunk = Chunk(0, "नमस्ते", 0, 6, sentence=4, paragraph=0)
     bare = Script("", "नमस्ते", [], [chunk])

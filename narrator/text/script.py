@@ -157,6 +157,15 @@ class Script:
         earlier = [i for i in starts if i < own]
         return own if own < position or not earlier else earlier[-1]
 
+    def sentences_in(self, chunk: Chunk) -> list[int]:
+        """Indexes of the sentences `chunk` speaks (at least its own), in order."""
+        found = [
+            i
+            for i, s in enumerate(self.sentences)
+            if s.start < chunk.source_end and chunk.source_start < s.end
+        ]
+        return found or [chunk.sentence]
+
     def sentence_at(self, position: int, fraction: float) -> int:
         """The sentence heard `fraction` (0..1) of the way through the chunk at `position`.
 

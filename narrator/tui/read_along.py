@@ -31,16 +31,6 @@ class SpokenSentence:
     end: int
 
 
-def sentences_of(chunk: Chunk, script: Script) -> list[int]:
-    """Indexes of the article's sentences this chunk speaks (at least its own)."""
-    found = [
-        i
-        for i, s in enumerate(script.sentences)
-        if s.start < chunk.source_end and chunk.source_start < s.end
-    ]
-    return found or [chunk.sentence]
-
-
 def spoken_sentences(chunk: Chunk, script: Script) -> list[SpokenSentence]:
     """Split `chunk.text` into the sentences it speaks, in order, covering all of it.
 
@@ -49,7 +39,7 @@ def spoken_sentences(chunk: Chunk, script: Script) -> list[SpokenSentence]:
     rewrote), each cut goes where the sentences' lengths in the article say it
     should be, at the nearest sentence end or space.
     """
-    indexes = sentences_of(chunk, script)
+    indexes = script.sentences_in(chunk)
     text = chunk.text
     if len(indexes) == 1:
         return [SpokenSentence(indexes[0], 0, len(text))]

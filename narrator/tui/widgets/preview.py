@@ -200,8 +200,7 @@ class Preview(Vertical):
         if script is None or not script.chunks or not 0 < sentence < len(script.sentences):
             self.highlight(None)
             return
-        start = script.sentences[sentence].start
-        chunk = next((c for c in script.chunks if c.source_end > start), script.chunks[-1])
+        chunk = script.chunks[script.chunk_for_sentence(sentence)]
         spans = spoken_sentences(chunk, script)
         span = next((s for s in spans if s.sentence == sentence), spans[0])
         self.highlight(chunk, span, mark=RESUME)
