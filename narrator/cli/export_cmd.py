@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from narrator.audio.loudness import DEFAULT_LUFS
 from narrator.cli.common import add_voice_options
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="worker processes (default 1); with --ray, at most this many engine actors",
     )
-    parser.add_argument("--lufs", type=float, default=-16.0, help="loudness target (default -16)")
+    parser.add_argument(
+        "--lufs", type=float, default=DEFAULT_LUFS, help=f"loudness target (default {DEFAULT_LUFS:g})"
+    )
     parser.add_argument("--force", action="store_true", help="redo episodes that are up to date")
     cluster = parser.add_argument_group(
         "cluster", "run the export on Ray's engine actors (pip install 'narrator[cluster]')"

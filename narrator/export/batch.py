@@ -33,6 +33,7 @@ from narrator.audio.files import (
     disk_error,
     sweep_stale_temps,
 )
+from narrator.audio.loudness import DEFAULT_LUFS
 from narrator.cache import ChunkCache
 from narrator.engines.base import BaseEngine
 from narrator.errors import InputError, NarratorError
@@ -295,7 +296,7 @@ def export_articles(
     fmt: str = "mp3",
     engine_spec: EngineSpec | Sequence[Any] | None = None,
     jobs: int = 1,
-    lufs: float = -16.0,
+    lufs: float = DEFAULT_LUFS,
     force: bool = False,
     progress: ProgressFn | None = None,
     engine: BaseEngine | None = None,

@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 
 from narrator.audio import assemble
 from narrator.audio.files import MIME_TYPES, atomic_write_many, audio_format, disk_error
+from narrator.audio.loudness import DEFAULT_LUFS, DEFAULT_PEAK_DBTP
 from narrator.audio.master import MasteredFile, master_audio
 from narrator.audio.spool import AudioSpool
 from narrator.audio.tags import Chapter, EpisodeTags
@@ -87,8 +88,8 @@ class ExportSettings:
 
     out_dir: Path
     fmt: str = "mp3"
-    lufs: float = -16.0
-    peak_dbtp: float = -1.0
+    lufs: float = DEFAULT_LUFS
+    peak_dbtp: float = DEFAULT_PEAK_DBTP
     force: bool = False
 
 
@@ -464,8 +465,8 @@ def narrate_to_file(
     *,
     cache: ChunkCache | None = None,
     on_chunk: Callable[[TimedChunk], None] | None = None,
-    lufs: float = -16.0,
-    peak_dbtp: float = -1.0,
+    lufs: float = DEFAULT_LUFS,
+    peak_dbtp: float = DEFAULT_PEAK_DBTP,
     source: str = "",
     date: str = "",
 ) -> NarratedFile:
