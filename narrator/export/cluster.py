@@ -92,7 +92,7 @@ from narrator.audio.files import (
     temp_path_for,
 )
 from narrator.cache import ChunkCache
-from narrator.errors import InputError, NarratorError
+from narrator.errors import InputError, NarratorError, one_line
 from narrator.export.batch import EngineLoadError, EngineSpec
 from narrator.export.episode import (
     PUBLISH_ORDER,
@@ -437,7 +437,7 @@ class RayExport:
             except ray.exceptions.RayError as exc:
                 self.actors.remove(actor)
                 if not self.actors:
-                    raise EngineLoadError(f"no engine actor could start: {_first_line(exc)}") from None
+                    raise EngineLoadError(f"no engine actor could start: {one_line(exc)}") from None
                 continue
             if info.error:
                 raise EngineLoadError(info.error)
@@ -552,9 +552,9 @@ class RayExport:
             shipment: Shipment = ray.get(ref)
         except ray.exceptions.RayActorError as exc:
             host = task.actor.info.host if task.actor.info else "?"
-            return _failed(task.job, f"the engine actor on {host} died: {_first_line(exc)}"), False
+            return _failed(task.job, f"the engine actor on {host} died: {one_line(exc)}"), False
         except ray.exceptions.RayError as exc:
-            return _failed(task.job, f"Ray: {_first_line(exc)}"), True
+            return _failed(task.job, f"Ray: {one_line(exc)}"), True
         result = shipment.result
         if shipment.files:
             _publish(settings, result, dict(shipment.files))
@@ -627,7 +627,7 @@ def _init(ray: Any, address: str | None) -> None:
         ray.init(address=address or "local", **kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or "a local Ray"
-        raise InputError(f"cannot start or reach {where}: {_first_line(exc)}") from None
+        raise InputError(f"cannot start or reach {where}: {one_line(exc)}") from None
 
 
 def _engine_runtime(engine: str) -> str:
@@ -656,11 +656,6 @@ def _publish(settings: ExportSettings, result: ArticleResult, files: dict[str, b
 
 def _failed(job: ArticleJob, error: str) -> ArticleResult:
     return ArticleResult(job.index, job.source, job.title, job.slug, "failed", error=error)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _wait_gone(pids: Sequence[int], timeout: float) -> None:
